@@ -1,0 +1,435 @@
+//! The pipeline: read every file, pick the candidates with a text pre-filter, fill the index
+//! from the files the candidates lead to, then parse and check the candidates.
+//!
+//! Syntax trees are not `Send` (proc-macro2 spans point into a thread-local source map), so a
+//! candidate is parsed, indexed and checked on one thread: each worker keeps the trees it
+//! parsed until the index is complete, then checks them. Files that are parsed only for the
+//! index drop their tree at once and clear the thread's span map, so memory follows the
+//! candidates, not the corpus.
+
+use std::collections::HashSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::{Arc, Barrier, Mutex, OnceLock};
+
+use rayon::prelude::*;
+
+use crate::body::{self, FileCx};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::index::{FileFacts, Index};
+use crate::prefilter::{Prefilter, TextFacts};
+use crate::profile::ApiProfile;
+use crate::rules;
+use crate::settings::Levels;
+use crate::source::SourceFile;
+use crate::suppress::Directives;
+use crate::syntax;
+
+/// Each worker thread's stack: deep but legal syntax must not overflow it.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// Bracket nesting deeper than this is reported as `too-deeply-nested` instead of parsed.
+pub const MAX_NESTING: usize = 500;
+
+/// A file to lint, as discovery found it.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub path: PathBuf,
+    pub display: String,
+    /// Text to use instead of reading the file (an editor's unsaved buffer).
+    pub text: Option<String>,
+    /// Whether findings in this file are reported (files read only for the index are not).
+    pub report: bool,
+}
+
+/// What the engine needs to know about the run.
+pub struct EngineOptions<'a> {
+    pub profile: &'a ApiProfile,
+    pub levels: &'a Levels,
+    /// Parse every file, not only the candidates and the files the index needs.
+    pub parse_all: bool,
+    /// Worker threads; `0` means one per core.
+    pub jobs: usize,
+}
+
+/// The result of a run over a set of files.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files read (reported files only).
+    pub files: usize,
+    /// Files parsed.
+    pub parsed: usize,
+    /// Files that could not be read or parsed.
+    pub parse_failures: usize,
+}
+
+/// A file after reading: its text and what the pre-filter learned from it.
+struct Loaded {
+    source: Arc<SourceFile>,
+    facts: TextFacts,
+    report: bool,
+}
+
+/// Lints `inputs` and returns every diagnostic, sorted.
+pub fn run(inputs: Vec<Input>, options: &EngineOptions<'_>) -> Outcome {
+    let jobs = if options.jobs == 0 { rayon::current_num_threads().max(1) } else { options.jobs };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).stack_size(STACK_SIZE).build();
+    let Ok(pool) = pool else {
+        // Without a pool (thread creation refused) the work still runs, on this thread.
+        return run_in(inputs, options, 1);
+    };
+    pool.install(|| run_in(inputs, options, jobs))
+}
+
+fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outcome {
+    let prefilter = Prefilter::new(options.profile);
+    let mut outcome =
+        Outcome { files: inputs.iter().filter(|i| i.report).count(), ..Outcome::default() };
+
+    // Read every file and learn, from its text alone, whether it is a candidate and which
+    // names it may define.
+    let loaded: Vec<Result<Loaded, Diagnostic>> =
+        inputs.into_par_iter().map(|input| load(input, &prefilter, options)).collect();
+    let mut files = Vec::with_capacity(loaded.len());
+    for item in loaded {
+        match item {
+            Ok(file) => files.push(file),
+            Err(diag) => {
+                outcome.parse_failures += 1;
+                outcome.diagnostics.push(diag);
+            }
+        }
+    }
+
+    // Fill the index from the non-candidate files the candidates lead to, by name, until no
+    // new name appears; every file when `--parse-all` is set.
+    let mut index = Index::default();
+    let mut needed: HashSet<String> = HashSet::new();
+    for file in files.iter().filter(|f| f.facts.candidate) {
+        needed.extend(file.facts.words.iter().cloned());
+    }
+    let mut parsed = vec![false; files.len()];
+    loop {
+        let batch: Vec<usize> = (0..files.len())
+            .filter(|&idx| !parsed[idx] && !files[idx].facts.candidate)
+            .filter(|&idx| options.parse_all || files[idx].facts.defines_any(&needed))
+            .collect();
+        if batch.is_empty() {
+            break;
+        }
+        let results: Vec<(Option<FileFacts>, Vec<Diagnostic>)> = batch
+            .par_iter()
+            .map(|&idx| {
+                let file = &files[idx];
+                let result = index_only(file, options);
+                proc_macro2::extra::invalidate_current_thread_spans();
+                result
+            })
+            .collect();
+        for &idx in &batch {
+            parsed[idx] = true;
+        }
+        let mut new_names = HashSet::new();
+        for (facts, diags) in results {
+            outcome.parsed += 1;
+            if diags.iter().any(|d| d.rule != rules::INTERNAL_ERROR.id) && facts.is_none() {
+                outcome.parse_failures += 1;
+            }
+            outcome.diagnostics.extend(diags);
+            if let Some(facts) = facts {
+                facts.mentioned_names(&mut new_names);
+                index.add(facts);
+            }
+        }
+        new_names.retain(|name| !needed.contains(name));
+        if new_names.is_empty() && !options.parse_all {
+            break;
+        }
+        needed.extend(new_names);
+    }
+
+    // Parse, index and check the candidates, each on the thread that parsed it.
+    let candidates: Vec<&Loaded> = files.iter().filter(|f| f.facts.candidate).collect();
+    let checked = check_candidates(&candidates, index, options, jobs);
+    outcome.parsed += candidates.len();
+    outcome.parse_failures += checked.failures;
+    outcome.diagnostics.extend(checked.diagnostics);
+
+    outcome.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.span == b.span);
+    outcome
+}
+
+fn load(
+    mut input: Input,
+    prefilter: &Prefilter,
+    options: &EngineOptions<'_>,
+) -> Result<Loaded, Diagnostic> {
+    let bytes = match input.text.take() {
+        Some(text) => text.into_bytes(),
+        None => std::fs::read(&input.path).map_err(|err| {
+            io_error(&input, format!("could not read `{}`: {err}", input.display))
+        })?,
+    };
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let at = err.utf8_error().valid_up_to();
+        io_error(
+            &input,
+            format!(
+                "`{}` is not UTF-8 text (invalid byte at offset {at}); save it as UTF-8 or \
+                 exclude it from the paths given to lvlint",
+                input.display
+            ),
+        )
+    })?;
+    let facts = prefilter.scan(&text, options.parse_all);
+    let source = Arc::new(SourceFile::new(input.path, input.display, text));
+    Ok(Loaded { source, facts, report: input.report })
+}
+
+fn io_error(input: &Input, message: String) -> Diagnostic {
+    let file = Arc::new(SourceFile::new(input.path.clone(), input.display.clone(), String::new()));
+    builtin(&rules::IO_ERROR, file, Span::default(), message)
+}
+
+/// A diagnostic of one of the built-in kinds (`syntax-error`, ...), at its default level.
+fn builtin(
+    meta: &rules::RuleMeta,
+    file: Arc<SourceFile>,
+    span: Span,
+    message: String,
+) -> Diagnostic {
+    let severity = meta.default_level.severity().unwrap_or(crate::diagnostic::Severity::Error);
+    let mut span = span;
+    if span.start.line == 0 {
+        span.start.line = 1;
+        span.start.column = 1;
+        span.end = span.start;
+    }
+    Diagnostic {
+        rule: meta.id,
+        severity,
+        message,
+        file,
+        span,
+        labels: Vec::new(),
+        help: None,
+        notes: Vec::new(),
+        fix: None,
+    }
+}
+
+/// A parsed file, or the diagnostic saying why it could not be parsed.
+enum Parsed {
+    Tree { tree: syn::File, offset: usize },
+    Failed(Diagnostic),
+}
+
+fn parse(file: &Loaded) -> Parsed {
+    let source = &file.source;
+    if let Some(depth) = nesting_over_limit(&source.text) {
+        let span = source.span(depth..depth);
+        let message = format!(
+            "`{}` nests brackets more than {MAX_NESTING} deep here; lvlint does not analyse \
+             it (split the expression or exclude the generated file)",
+            source.display
+        );
+        return Parsed::Failed(builtin(
+            &rules::TOO_DEEPLY_NESTED,
+            Arc::clone(source),
+            span,
+            message,
+        ));
+    }
+    let offset = shebang_len(&source.text);
+    let body = source.text.get(offset..).unwrap_or("");
+    match syn::parse_str::<syn::File>(body) {
+        Ok(tree) => Parsed::Tree { tree, offset },
+        Err(err) => {
+            let span = syntax::span(source, offset, err.span());
+            let message = format!("could not parse `{}`: {err}", source.display);
+            Parsed::Failed(builtin(&rules::SYNTAX_ERROR, Arc::clone(source), span, message))
+        }
+    }
+}
+
+/// Parses a file only to index it; the tree is dropped before returning.
+fn index_only(file: &Loaded, _options: &EngineOptions<'_>) -> (Option<FileFacts>, Vec<Diagnostic>) {
+    let result = catch_unwind(AssertUnwindSafe(|| match parse(file) {
+        Parsed::Tree { tree, offset } => {
+            (Some(FileFacts::extract(&tree, &file.source, offset)), Vec::new())
+        }
+        Parsed::Failed(diag) => (None, if file.report { vec![diag] } else { Vec::new() }),
+    }));
+    result.unwrap_or_else(|_| (None, vec![internal_error(&file.source, "indexing")]))
+}
+
+fn internal_error(source: &Arc<SourceFile>, stage: &str) -> Diagnostic {
+    let message = format!(
+        "lvlint failed while {stage} `{}`; this is a bug in lvlint, please report it with \
+         this file",
+        source.display
+    );
+    builtin(&rules::INTERNAL_ERROR, Arc::clone(source), Span::default(), message)
+}
+
+struct Checked {
+    diagnostics: Vec<Diagnostic>,
+    failures: usize,
+}
+
+/// Parses the candidates on `jobs` threads; each thread keeps its trees, adds their facts to
+/// the index, waits until every thread has done so, then checks its trees.
+fn check_candidates(
+    candidates: &[&Loaded],
+    index: Index,
+    options: &EngineOptions<'_>,
+    jobs: usize,
+) -> Checked {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let index_parts = Mutex::new(Some(index));
+    let finished: OnceLock<Index> = OnceLock::new();
+    let barrier = Barrier::new(jobs);
+    let results: Mutex<Vec<(Vec<Diagnostic>, usize)>> = Mutex::new(Vec::new());
+
+    let worker = || {
+        let mut kept: Vec<(&Loaded, syn::File, usize)> = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut failures = 0;
+        loop {
+            let idx = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(file) = candidates.get(idx) else { break };
+            let parsed = catch_unwind(AssertUnwindSafe(|| match parse(file) {
+                Parsed::Tree { tree, offset } => {
+                    let facts = FileFacts::extract(&tree, &file.source, offset);
+                    Ok((tree, offset, facts))
+                }
+                Parsed::Failed(diag) => Err(diag),
+            }));
+            match parsed {
+                Ok(Ok((tree, offset, facts))) => {
+                    if let Ok(mut guard) = index_parts.lock()
+                        && let Some(index) = guard.as_mut()
+                    {
+                        index.add(facts);
+                    }
+                    kept.push((file, tree, offset));
+                }
+                Ok(Err(diag)) => {
+                    failures += 1;
+                    if file.report {
+                        diagnostics.push(diag);
+                    }
+                }
+                Err(_) => diagnostics.push(internal_error(&file.source, "parsing")),
+            }
+        }
+
+        // The last thread to arrive completes the index for everyone.
+        if barrier.wait().is_leader() {
+            let mut index = index_parts.lock().ok().and_then(|mut g| g.take()).unwrap_or_default();
+            index.finish();
+            let _ = finished.set(index);
+        }
+        barrier.wait();
+        let index = finished.get_or_init(Index::default);
+
+        for (file, tree, offset) in &kept {
+            if !file.report {
+                continue;
+            }
+            let checked =
+                catch_unwind(AssertUnwindSafe(|| check(file, tree, *offset, index, options)));
+            match checked {
+                Ok(found) => diagnostics.extend(found),
+                Err(_) => diagnostics.push(internal_error(&file.source, "checking")),
+            }
+        }
+        drop(kept);
+        if let Ok(mut all) = results.lock() {
+            all.push((diagnostics, failures));
+        }
+    };
+
+    std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for _ in 0..jobs {
+            let spawned =
+                std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, worker);
+            match spawned {
+                Ok(handle) => handles.push(handle),
+                // A thread that cannot start would leave the barrier waiting forever; stand in
+                // for it on a thread that runs the same loop (it finds the queue drained).
+                Err(_) => handles.push(scope.spawn(worker)),
+            }
+        }
+        for handle in handles {
+            let _ = handle.join();
+        }
+    });
+
+    let mut checked = Checked { diagnostics: Vec::new(), failures: 0 };
+    for (diags, failures) in results.into_inner().unwrap_or_default() {
+        checked.diagnostics.extend(diags);
+        checked.failures += failures;
+    }
+    checked
+}
+
+fn check(
+    file: &Loaded,
+    tree: &syn::File,
+    offset: usize,
+    index: &Index,
+    options: &EngineOptions<'_>,
+) -> Vec<Diagnostic> {
+    let directives = Directives::parse(&file.source.text);
+    let cx = FileCx {
+        source: &file.source,
+        offset,
+        index,
+        profile: options.profile,
+        levels: options.levels,
+        directives: &directives,
+    };
+    body::check_file(&cx, tree)
+}
+
+/// The length of a leading `#!` line that is not an inner attribute (`#![..]`).
+fn shebang_len(text: &str) -> usize {
+    if !text.starts_with("#!") {
+        return 0;
+    }
+    let rest = text[2..].trim_start();
+    if rest.starts_with('[') {
+        return 0;
+    }
+    text.find('\n').unwrap_or(text.len())
+}
+
+/// The byte offset where bracket nesting first exceeds [`MAX_NESTING`], if it does. Brackets
+/// inside strings and comments are counted too: that only errs towards refusing a file.
+fn nesting_over_limit(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (idx, byte) in text.bytes().enumerate() {
+        match byte {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(idx);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The `io-error` for a directory the walk could not enter.
+pub fn unreadable_dir(path: PathBuf, display: String, reason: &str) -> Diagnostic {
+    let message = format!("could not read `{display}`: {reason}; lvlint skipped what is inside");
+    let file = Arc::new(SourceFile::new(path, display, String::new()));
+    builtin(&rules::IO_ERROR, file, Span::default(), message)
+}

@@ -1,0 +1,121 @@
+//! A source file as lvlint holds it: its text, where it lives, and a line index that turns byte
+//! offsets into the 1-based line and character columns that users and editors expect.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostic::{Pos, Span};
+
+/// One Rust file that was read as UTF-8 text.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as found on disk (joined with the walk root).
+    pub path: PathBuf,
+    /// The path as shown to the user: relative to the current directory when under it.
+    pub display: String,
+    /// The text without a leading byte-order mark.
+    pub text: Arc<str>,
+    /// Whether the file started with a byte-order mark (stripped from `text`).
+    pub had_bom: bool,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
+        let (text, had_bom) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (rest.to_owned(), true),
+            None => (text, false),
+        };
+        let line_starts = line_starts(&text);
+        SourceFile { path, display, text: Arc::from(text), had_bom, line_starts }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The 1-based line and character column of a byte offset. Offsets past the end or inside
+    /// a character clamp to the nearest valid position rather than panic.
+    pub fn pos(&self, byte: usize) -> Pos {
+        let byte = floor_char_boundary(&self.text, byte.min(self.text.len()));
+        let line_idx = match self.line_starts.binary_search(&byte) {
+            Ok(idx) => idx,
+            Err(idx) => idx.saturating_sub(1),
+        };
+        let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0);
+        let column = self.text.get(line_start..byte).map_or(0, |s| s.chars().count());
+        Pos { line: line_idx + 1, column: column + 1, byte }
+    }
+
+    pub fn span(&self, bytes: std::ops::Range<usize>) -> Span {
+        Span { start: self.pos(bytes.start), end: self.pos(bytes.end.max(bytes.start)) }
+    }
+
+    /// The text of a 1-based line, without its line terminator.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else { return "" };
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let raw = self.text.get(start..end).unwrap_or("");
+        raw.trim_end_matches(['\n', '\r'])
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The column of `pos` counted in UTF-16 code units (1-based), as SARIF wants it.
+    pub fn utf16_column(&self, pos: Pos) -> usize {
+        let line = self.line_text(pos.line);
+        let units: usize =
+            line.chars().take(pos.column.saturating_sub(1)).map(char::len_utf16).sum();
+        units + 1
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(memchr_newlines(text.as_bytes()).map(|idx| idx + 1));
+    starts
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(idx, _)| idx)
+}
+
+fn floor_char_boundary(text: &str, mut idx: usize) -> usize {
+    while idx > 0 && !text.is_char_boundary(idx) {
+        idx -= 1;
+    }
+    idx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("t.rs".into(), "t.rs".into(), text.to_owned())
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let f = file("let é = 1;\n\tlet x = 2;\n");
+        assert_eq!(f.pos(9), Pos { line: 1, column: 9, byte: 9 });
+        assert_eq!(f.pos(13), Pos { line: 2, column: 2, byte: 13 });
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs() {
+        let f = file("\"😀\" + x");
+        let pos = f.pos(f.text.find('x').unwrap_or(0));
+        assert_eq!(pos.column, 7);
+        assert_eq!(f.utf16_column(pos), 8);
+    }
+
+    #[test]
+    fn bom_is_stripped_and_remembered() {
+        let f = file("\u{feff}fn a() {}");
+        assert!(f.had_bom);
+        assert_eq!(f.pos(0), Pos { line: 1, column: 1, byte: 0 });
+    }
+}

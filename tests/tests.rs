@@ -1,0 +1,5 @@
+//! All integration tests, built as one binary.
+
+mod cli;
+mod fixtures;
+mod util;
