@@ -111,6 +111,21 @@ impl<'c, 'ast> Cx<'c, 'ast> {
         infer::Infer::new(self.file, self.scope).type_of(self.env, expr)
     }
 
+    /// The inference of this position.
+    pub fn infer(&self) -> infer::Infer<'c> {
+        infer::Infer::new(self.file, self.scope)
+    }
+
+    /// Whether `expr` is a session value here.
+    pub fn is_session(&self, expr: &syn::Expr) -> bool {
+        self.infer().is_session(self.env, expr)
+    }
+
+    /// Whether `expr` is a cookie jar here.
+    pub fn is_jar(&self, expr: &syn::Expr) -> bool {
+        self.infer().is_jar(self.env, expr)
+    }
+
     /// The same context with another environment: for reading a local's initializer.
     pub fn with_env(&self, env: Env<'c, 'ast>) -> Cx<'c, 'ast> {
         Cx { file: self.file, env, mount: self.mount, scope: self.scope, stmts: self.stmts }

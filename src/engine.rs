@@ -7,6 +7,10 @@
 //! index drop their tree at once and clear the thread's span map, so memory follows the
 //! candidates, not the corpus.
 
+// A per-file failure is a `Diagnostic`; it is built once per failing file, so its size in a
+// `Result` costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;

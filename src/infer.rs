@@ -358,7 +358,7 @@ impl<'c> Infer<'c> {
             }
             "map_err" => {
                 return match &receiver {
-                    Ty::Maybe(_) => Some(receiver.clone()),
+                    Ty::Maybe(_) | Ty::Serialized(_) => Some(receiver.clone()),
                     Ty::Path(p) if p.name() == "Result" => Some(Ty::Path(PathTy::with_args(
                         "Result",
                         vec![p.arg(0)?.clone(), Ty::path("_")],
@@ -504,6 +504,8 @@ impl<'c> Infer<'c> {
     pub fn unwrap_option_result(&self, ty: &Ty) -> Option<Ty> {
         match self.index().resolve(ty) {
             Ty::Maybe(inner) => Some(Ty::Maybe(inner)),
+            // A serializer's `Result` is not modelled: unwrapping it keeps the serialized form.
+            Ty::Serialized(inner) => Some(Ty::Serialized(inner)),
             Ty::Path(path) if matches!(path.name(), "Option" | "Result") => {
                 path.arg(0).filter(|t| t.name() != Some("_")).cloned()
             }

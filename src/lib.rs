@@ -23,6 +23,7 @@ pub mod suppress;
 pub mod syntax;
 pub mod ty;
 pub mod walk;
+pub mod whole;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -74,14 +74,14 @@ pub fn canonical_id(name: &str) -> Option<&'static str> {
 }
 
 /// Runs every rule on one expression.
-pub fn check_expr(cx: &Cx<'_, '_>, expr: &syn::Expr, out: &mut Vec<Diagnostic>) {
+pub fn check_expr<'ast>(cx: &Cx<'_, 'ast>, expr: &'ast syn::Expr, out: &mut Vec<Diagnostic>) {
     mount_reads_request_assigns::check_expr(cx, expr, out);
     eager_assign_new::check_expr(cx, expr, out);
     session_stores_struct::check_expr(cx, expr, out);
 }
 
 /// Runs every rule on one macro call (in expression or statement position).
-pub fn check_macro(cx: &Cx<'_, '_>, mac: &syn::Macro, out: &mut Vec<Diagnostic>) {
+pub fn check_macro<'ast>(cx: &Cx<'_, 'ast>, mac: &'ast syn::Macro, out: &mut Vec<Diagnostic>) {
     eager_assign_new::check_macro(cx, mac, out);
 }
 
