@@ -266,7 +266,11 @@ impl<'c> Infer<'c> {
         match (owner, name) {
             ("Box" | "Rc" | "Arc", "new") => return Some(Ty::wrap(owner, first_arg?)),
             ("String", _) => return Some(Ty::path("String")),
-            ("Vec", "new" | "with_capacity") => return Some(Ty::wrap("Vec", Ty::path("_"))),
+            // Standard collections' constructors give the collection, whatever it holds.
+            (
+                "Vec" | "VecDeque" | "HashMap" | "BTreeMap" | "HashSet" | "BTreeSet",
+                "new" | "with_capacity" | "default",
+            ) => return Some(Ty::wrap(owner, Ty::path("_"))),
             _ => {}
         }
         if let Some(owner_ty) = self.enum_variant_owner(&[owner.to_owned(), name.to_owned()]) {
@@ -363,6 +367,16 @@ impl<'c> Infer<'c> {
                         "Result",
                         vec![p.arg(0)?.clone(), Ty::path("_")],
                     ))),
+                    _ => None,
+                };
+            }
+            "flatten" if call.args.is_empty() => {
+                return match &receiver {
+                    Ty::Maybe(_) => Some(receiver.clone()),
+                    Ty::Path(p) if p.name() == "Option" => match p.arg(0)? {
+                        inner @ Ty::Path(q) if q.name() == "Option" => Some(inner.clone()),
+                        _ => None,
+                    },
                     _ => None,
                 };
             }
