@@ -53,6 +53,8 @@ pub enum Whole {
         name: String,
         fields: usize,
         loc: Option<Location>,
+        /// The field that could be stored instead (`id`), for the help line.
+        key_field: Option<String>,
     },
     Enum {
         name: String,
@@ -98,7 +100,7 @@ impl Whole {
     /// The struct or enum at the bottom, with its field count and where it is defined.
     pub fn definition(&self) -> Option<(&str, Option<usize>, &Location)> {
         match self {
-            Whole::Struct { name, fields, loc } => Some((name, Some(*fields), loc.as_ref()?)),
+            Whole::Struct { name, fields, loc, .. } => Some((name, Some(*fields), loc.as_ref()?)),
             Whole::Enum { name, loc } => Some((name, None, loc)),
             Whole::Container { inner, .. } | Whole::Serialized(inner) => inner.definition(),
             Whole::Json { .. } => None,
@@ -108,10 +110,12 @@ impl Whole {
     /// The right way, said about this value.
     pub fn help(&self, value: &Option<String>) -> String {
         match (self, value) {
-            (Whole::Struct { .. }, Some(value)) if is_plain_path(value) => format!(
-                "store the smallest key that reloads it (for example `{value}.id`) and load the \
-                 rest when needed"
-            ),
+            (Whole::Struct { name, key_field: Some(field), .. }, Some(value))
+                if is_plain_path(value.trim_start_matches('&')) =>
+            {
+                let value = value.trim_start_matches('&');
+                format!("store `{value}.{field}` instead and load the `{name}` from it when needed")
+            }
             (Whole::Json { .. }, _) => {
                 "store an id or token and load the rest when needed, not a JSON object".to_owned()
             }
@@ -152,7 +156,12 @@ fn judge_depth(index: &Index, ty: &Ty, depth: usize) -> Verdict {
             if has_fine_name(name) {
                 Verdict::Fine
             } else if *fields >= 2 {
-                Verdict::Whole(Whole::Struct { name: name.clone(), fields: *fields, loc: None })
+                Verdict::Whole(Whole::Struct {
+                    name: name.clone(),
+                    fields: *fields,
+                    loc: None,
+                    key_field: None,
+                })
             } else {
                 Verdict::Unknown
             }
@@ -221,6 +230,7 @@ fn judge_struct(index: &Index, def: &StructDef, depth: usize) -> Verdict {
         name: def.name.clone(),
         fields: def.fields.len(),
         loc: Some(def.loc.clone()),
+        key_field: key_field(def),
     };
     match &def.fields {
         Fields::Named(fields) if fields.len() >= 2 => Verdict::Whole(whole()),
@@ -261,6 +271,14 @@ fn is_scalar(index: &Index, ty: &Ty, depth: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// The field that could stand for the struct in a session: `id`, `*_id` or `*token`.
+fn key_field(def: &StructDef) -> Option<String> {
+    let Fields::Named(fields) = &def.fields else { return None };
+    let names = || fields.iter().map(|(name, _)| name);
+    let exact = names().find(|name| *name == "id");
+    exact.or_else(|| names().find(|n| n.ends_with("_id") || n.ends_with("token"))).cloned()
 }
 
 fn has_fine_name(name: &str) -> bool {
