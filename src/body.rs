@@ -15,7 +15,7 @@ use crate::settings::Levels;
 use crate::source::SourceFile;
 use crate::suppress::Directives;
 use crate::syntax;
-use crate::ty::{Ty, TyScope};
+use crate::ty::{ModuleCx, Ty, TyScope};
 
 /// How a local got its value, which decides what its initializer says about it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,7 +168,10 @@ pub fn check_file(file: &FileCx<'_>, tree: &syn::File) -> Vec<Diagnostic> {
         file,
         locals: Vec::new(),
         mount: None,
-        scope: TyScope::default(),
+        scope: TyScope {
+            module: Some(Arc::new(ModuleCx::new(&file.source.display, tree))),
+            ..TyScope::default()
+        },
         stmts: Vec::new(),
         trait_stack: Vec::new(),
         out: Vec::new(),

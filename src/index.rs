@@ -14,7 +14,7 @@ use syn::visit::Visit;
 use crate::diagnostic::Span;
 use crate::source::SourceFile;
 use crate::syntax;
-use crate::ty::{PathTy, Ty, TyScope};
+use crate::ty::{ModuleCx, PathTy, Ty, TyScope};
 
 /// Where an item is defined.
 #[derive(Clone, Debug)]
@@ -48,6 +48,8 @@ impl Fields {
 #[derive(Clone, Debug)]
 pub struct StructDef {
     pub name: String,
+    /// The crate-relative module path the struct is defined in.
+    pub module: Vec<String>,
     pub generics: Vec<String>,
     pub fields: Fields,
     pub loc: Location,
@@ -75,6 +77,7 @@ pub struct VariantDef {
 #[derive(Clone, Debug)]
 pub struct EnumDef {
     pub name: String,
+    pub module: Vec<String>,
     pub generics: Vec<String>,
     pub variants: Vec<VariantDef>,
     pub loc: Location,
@@ -134,8 +137,10 @@ pub struct FileFacts {
 impl FileFacts {
     /// Reads the items of a parsed file.
     pub fn extract(file: &syn::File, source: &Arc<SourceFile>, offset: usize) -> FileFacts {
-        let mut collector =
-            Collector { facts: FileFacts::default(), source, offset, scope: TyScope::default() };
+        let module = Arc::new(ModuleCx::new(&source.display, file));
+        let scope = TyScope { module: Some(Arc::clone(&module)), ..TyScope::default() };
+        let mods = module.module.clone();
+        let mut collector = Collector { facts: FileFacts::default(), source, offset, scope, mods };
         collector.visit_file(file);
         collector.facts
     }
@@ -206,6 +211,8 @@ struct Collector<'a> {
     source: &'a Arc<SourceFile>,
     offset: usize,
     scope: TyScope,
+    /// The module path of the items being read: the file's, then inline `mod` blocks.
+    mods: Vec<String>,
 }
 
 impl Collector<'_> {
@@ -255,10 +262,17 @@ fn generic_names(generics: &syn::Generics) -> Vec<String> {
 }
 
 impl<'ast> Visit<'ast> for Collector<'_> {
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        self.mods.push(item.ident.to_string());
+        syn::visit::visit_item_mod(self, item);
+        self.mods.pop();
+    }
+
     fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
         let scope = self.scope.with_generics(&item.generics);
         let def = StructDef {
             name: item.ident.to_string(),
+            module: self.mods.clone(),
             generics: generic_names(&item.generics),
             fields: self.fields(&item.fields, &scope),
             loc: self.loc(item.ident.span()),
@@ -278,6 +292,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             .collect();
         let def = EnumDef {
             name: item.ident.to_string(),
+            module: self.mods.clone(),
             generics: generic_names(&item.generics),
             variants,
             loc: self.loc(item.ident.span()),
@@ -427,14 +442,38 @@ impl Index {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The one project type a name refers to; `None` when there is none, or when several
-    /// definitions share the name (lvlint then does not know which one is meant).
-    pub fn type_def(&self, name: &str) -> Option<TypeDef<'_>> {
-        match (self.structs(name), self.enums(name)) {
-            ([strukt], []) => Some(TypeDef::Struct(strukt)),
-            ([], [def]) => Some(TypeDef::Enum(def)),
+    /// The one project type a path refers to; `None` when there is none, or when several
+    /// definitions share the name and the path's module does not pick one.
+    pub fn type_def(&self, path: &[String]) -> Option<TypeDef<'_>> {
+        match self.candidates(path) {
+            (structs, enums) if structs.len() == 1 && enums.is_empty() => {
+                structs.first().copied().map(TypeDef::Struct)
+            }
+            (structs, enums) if structs.is_empty() && enums.len() == 1 => {
+                enums.first().copied().map(TypeDef::Enum)
+            }
             _ => None,
         }
+    }
+
+    /// The structs and enums a path may refer to: every definition of its last segment, or
+    /// those in the path's module when the path names one that holds any.
+    pub fn candidates(&self, path: &[String]) -> (Vec<&StructDef>, Vec<&EnumDef>) {
+        let Some((name, module)) = path.split_last() else { return (Vec::new(), Vec::new()) };
+        let structs: Vec<&StructDef> = self.structs(name).iter().collect();
+        let enums: Vec<&EnumDef> = self.enums(name).iter().collect();
+        if structs.len() + enums.len() <= 1 || module.is_empty() {
+            return (structs, enums);
+        }
+        let in_module = |def_module: &[String]| def_module.ends_with(module);
+        let picked_structs: Vec<&StructDef> =
+            structs.iter().copied().filter(|d| in_module(&d.module)).collect();
+        let picked_enums: Vec<&EnumDef> =
+            enums.iter().copied().filter(|d| in_module(&d.module)).collect();
+        if picked_structs.is_empty() && picked_enums.is_empty() {
+            return (structs, enums);
+        }
+        (picked_structs, picked_enums)
     }
 
     /// Whether a project type (struct or enum) of this name exists at all.

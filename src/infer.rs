@@ -149,9 +149,8 @@ impl<'c> Infer<'c> {
 
     /// A path in value position: a local, a unit struct, a unit enum variant.
     fn path_value(&self, env: Env<'_, '_>, path: &syn::Path) -> Option<Ty> {
-        let segments = syntax::segments(path);
-        if let [name] = segments.as_slice() {
-            if let Some((local, _)) = env.lookup(name) {
+        if let Some(name) = path.get_ident().map(ToString::to_string) {
+            if let Some((local, _)) = env.lookup(&name) {
                 return local.ty.clone();
             }
             if name == "Self" {
@@ -160,14 +159,15 @@ impl<'c> Infer<'c> {
             if name == "None" {
                 return Some(Ty::wrap("Option", Ty::path("_")));
             }
-            return match self.index().type_def(name) {
+            let segments = self.scope.canonical(path);
+            return match self.index().type_def(&segments) {
                 Some(TypeDef::Struct(def)) if matches!(def.fields, Fields::Unit) => {
-                    Some(Ty::path(name))
+                    Some(Ty::Path(PathTy { segments, args: Vec::new() }))
                 }
                 _ => None,
             };
         }
-        self.enum_variant_owner(&segments)
+        self.enum_variant_owner(&self.scope.canonical(path))
     }
 
     /// `Enum::Variant` (or `Self::Variant`) names a value of the enum.
@@ -179,14 +179,17 @@ impl<'c> Infer<'c> {
             let def = self.index().enums(name);
             return def.iter().any(|d| d.variant(variant).is_some()).then_some(self_ty);
         }
-        match self.index().type_def(owner) {
-            Some(TypeDef::Enum(def)) if def.variant(variant).is_some() => Some(Ty::path(owner)),
+        let owner_path = &segments[..segments.len() - 1];
+        match self.index().type_def(owner_path) {
+            Some(TypeDef::Enum(def)) if def.variant(variant).is_some() => {
+                Some(Ty::Path(PathTy { segments: owner_path.to_vec(), args: Vec::new() }))
+            }
             _ => None,
         }
     }
 
     fn struct_literal(&self, lit: &syn::ExprStruct) -> Option<Ty> {
-        let segments = syntax::segments(&lit.path);
+        let segments = self.scope.canonical(&lit.path);
         if segments.len() == 1 && segments[0] == "Self" {
             return self.scope.self_ty.clone();
         }
@@ -195,7 +198,7 @@ impl<'c> Infer<'c> {
         }
         let name = segments.last()?;
         if self.index().has_type(name) || !self.index().aliases(name).is_empty() {
-            return Some(Ty::path(name));
+            return Some(Ty::Path(PathTy { segments: segments.clone(), args: Vec::new() }));
         }
         let named = lit.fields.iter().filter(|f| matches!(f.member, syn::Member::Named(_))).count();
         (named >= 2).then(|| Ty::Unseen { name: name.clone(), fields: named })
@@ -298,9 +301,9 @@ impl<'c> Infer<'c> {
         if name == "Self" {
             return self.scope.self_ty.clone();
         }
-        match self.index().type_def(name) {
+        match self.index().type_def(segments) {
             Some(TypeDef::Struct(def)) if matches!(def.fields, Fields::Tuple(_)) => {
-                Some(Ty::path(name))
+                Some(Ty::Path(PathTy { segments: segments.to_vec(), args: Vec::new() }))
             }
             _ => None,
         }
@@ -479,7 +482,7 @@ impl<'c> Infer<'c> {
             match &ty {
                 Ty::Tuple(items) => return items.get(field.parse::<usize>().ok()?).cloned(),
                 Ty::Path(path) => {
-                    if let Some(TypeDef::Struct(def)) = self.index().type_def(path.name()) {
+                    if let Some(TypeDef::Struct(def)) = self.index().type_def(&path.segments) {
                         let field_ty = def.field_ty(field, &path.args)?;
                         return Some(self.index().resolve(&field_ty));
                     }
@@ -760,7 +763,7 @@ pub fn tuple_pattern_types(
     arity: usize,
     ty: Option<&Ty>,
 ) -> Vec<Option<Ty>> {
-    let segments = syntax::segments(path);
+    let segments = scope.canonical(path);
     let Some(name) = segments.last().map(String::as_str) else { return Vec::new() };
     let Some(ty) = ty else { return vec![None; arity] };
 
@@ -789,17 +792,22 @@ pub fn tuple_pattern_types(
 
     // A project tuple struct or enum tuple variant: the declared field types.
     let fields = if let [.., owner, variant] = segments.as_slice() {
-        let owner = if owner == "Self" {
-            scope.self_ty.as_ref().and_then(Ty::name)
+        let owner_path: Vec<String> = if owner == "Self" {
+            scope
+                .self_ty
+                .as_ref()
+                .and_then(Ty::as_path)
+                .map(|p| p.segments.clone())
+                .unwrap_or_default()
         } else {
-            Some(owner.as_str())
+            segments[..segments.len() - 1].to_vec()
         };
-        owner.and_then(|o| match index.type_def(o) {
+        match index.type_def(&owner_path) {
             Some(TypeDef::Enum(def)) => def.variant(variant).map(|v| (&v.fields, &def.generics)),
             _ => None,
-        })
+        }
     } else {
-        match index.type_def(name) {
+        match index.type_def(&segments) {
             Some(TypeDef::Struct(def)) => Some((&def.fields, &def.generics)),
             _ => None,
         }
@@ -826,31 +834,33 @@ pub fn struct_pattern_field(
     field: &str,
     ty: Option<&Ty>,
 ) -> Option<Ty> {
-    let segments = syntax::segments(path);
+    let segments = scope.canonical(path);
     let args =
         ty.and_then(|t| t.strip_refs().as_path()).map(|p| p.args.clone()).unwrap_or_default();
     let by_ref = matches!(ty, Some(Ty::Ref(_)));
     let wrap = |t: Ty| if by_ref { Ty::Ref(Box::new(t)) } else { t };
+    let struct_field = |path: &[String]| match index.type_def(path)? {
+        TypeDef::Struct(def) => def.field_ty(field, &args),
+        TypeDef::Enum(_) => None,
+    };
     let found = match segments.as_slice() {
         [name] if name == "Self" => {
-            let self_name = scope.self_ty.as_ref().and_then(Ty::name)?;
-            match index.type_def(self_name)? {
-                TypeDef::Struct(def) => def.field_ty(field, &args),
-                TypeDef::Enum(_) => None,
+            let self_path = scope.self_ty.as_ref().and_then(Ty::as_path)?;
+            struct_field(&self_path.segments)
+        }
+        [.., variant] if segments.len() >= 2 => {
+            match index.type_def(&segments[..segments.len() - 1]) {
+                Some(TypeDef::Enum(def)) => {
+                    let fields = &def.variant(variant)?.fields;
+                    let Fields::Named(named) = fields else { return None };
+                    let raw = named.iter().find(|(n, _)| n == field)?.1.clone()?;
+                    Some(substitute(&raw, &def.generics, &args))
+                }
+                _ => struct_field(&segments),
             }
         }
-        [.., owner, variant] if index.enums(owner).len() == 1 => {
-            let def = index.enums(owner).first()?;
-            let fields = &def.variant(variant)?.fields;
-            let Fields::Named(named) = fields else { return None };
-            let raw = named.iter().find(|(n, _)| n == field)?.1.clone()?;
-            Some(substitute(&raw, &def.generics, &args))
-        }
-        [.., name] => match index.type_def(name)? {
-            TypeDef::Struct(def) => def.field_ty(field, &args),
-            TypeDef::Enum(_) => None,
-        },
         [] => None,
+        _ => struct_field(&segments),
     };
     found.map(wrap)
 }

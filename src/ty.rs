@@ -1,7 +1,11 @@
 //! lvlint's model of a Rust type: syntactic, owned and `Send`, so that the project index can be
 //! built on many threads and outlive the syntax trees it came from.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
+
+use syn::visit::Visit;
 
 /// A path type such as `a::b::Name<T, U>`. Only type arguments are kept; lifetimes and const
 /// arguments do not change what the rules decide.
@@ -174,11 +178,138 @@ impl fmt::Display for Ty {
     }
 }
 
-/// What a type's syntax is read against: the generic parameters in scope and the `Self` type.
+/// Where a file sits in its crate and what it imports: enough to tell two types of the same
+/// name apart when one is imported by path. Paths are kept crate-relative (`models::User`);
+/// lvlint does not follow re-exports or glob imports.
+#[derive(Debug, Default)]
+pub struct ModuleCx {
+    /// The file's module path (`src/models/user.rs` gives `models::user`).
+    pub module: Vec<String>,
+    /// Each imported name with the full path it stands for.
+    pub imports: HashMap<String, Vec<String>>,
+    /// Types, traits and aliases the file defines at its top level.
+    pub local_types: HashSet<String>,
+}
+
+impl ModuleCx {
+    pub fn new(display_path: &str, file: &syn::File) -> ModuleCx {
+        let module = module_of_path(display_path);
+        let mut cx = ModuleCx { module, ..ModuleCx::default() };
+        for item in &file.items {
+            let name = match item {
+                syn::Item::Struct(item) => &item.ident,
+                syn::Item::Enum(item) => &item.ident,
+                syn::Item::Type(item) => &item.ident,
+                syn::Item::Trait(item) => &item.ident,
+                syn::Item::Union(item) => &item.ident,
+                _ => continue,
+            };
+            cx.local_types.insert(name.to_string());
+        }
+        let mut uses = UseCollector { cx: &mut cx };
+        uses.visit_file(file);
+        cx
+    }
+
+    /// A written path made crate-relative where the file says what it means.
+    fn canonical(&self, leading_colon: bool, segments: Vec<String>) -> Vec<String> {
+        let Some(first) = segments.first() else { return segments };
+        if leading_colon {
+            return segments;
+        }
+        match first.as_str() {
+            "crate" => segments[1..].to_vec(),
+            "self" => self.module.iter().chain(&segments[1..]).cloned().collect(),
+            "super" => {
+                let ups = segments.iter().take_while(|s| *s == "super").count();
+                let keep = self.module.len().saturating_sub(ups);
+                self.module[..keep].iter().chain(&segments[ups..]).cloned().collect()
+            }
+            name if self.imports.contains_key(name) => {
+                let base = self.imports.get(name).cloned().unwrap_or_default();
+                base.into_iter().chain(segments[1..].iter().cloned()).collect()
+            }
+            name if segments.len() == 1 && self.local_types.contains(name) => {
+                self.module.iter().chain(&segments).cloned().collect()
+            }
+            _ => segments,
+        }
+    }
+
+    fn absolute(&self, path: &[String]) -> Vec<String> {
+        self.canonical(false, path.to_vec())
+    }
+}
+
+/// The module path of a file from its path: what follows the last `src` directory, without
+/// `lib`, `main` and `mod`; a file outside `src` is a module named after its stem.
+pub fn module_of_path(display_path: &str) -> Vec<String> {
+    let parts: Vec<&str> = display_path.split('/').filter(|p| !p.is_empty()).collect();
+    let start =
+        parts.iter().rposition(|p| *p == "src").map_or(parts.len().saturating_sub(1), |i| i + 1);
+    let mut module: Vec<String> = parts[start.min(parts.len())..]
+        .iter()
+        .map(|p| p.strip_suffix(".rs").unwrap_or(p).to_owned())
+        .collect();
+    if module.last().is_some_and(|last| matches!(last.as_str(), "lib" | "main" | "mod")) {
+        module.pop();
+    }
+    module
+}
+
+struct UseCollector<'a> {
+    cx: &'a mut ModuleCx,
+}
+
+impl UseCollector<'_> {
+    fn add(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(path) => {
+                prefix.push(path.ident.to_string());
+                self.add(prefix, &path.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(name) => {
+                let name = name.ident.to_string();
+                let full = if name == "self" { prefix.clone() } else { with(prefix, &name) };
+                let alias = if name == "self" { prefix.last().cloned() } else { Some(name) };
+                if let Some(alias) = alias {
+                    let full = self.cx.absolute(&full);
+                    self.cx.imports.insert(alias, full);
+                }
+            }
+            syn::UseTree::Rename(rename) => {
+                let full = self.cx.absolute(&with(prefix, &rename.ident.to_string()));
+                self.cx.imports.insert(rename.rename.to_string(), full);
+            }
+            syn::UseTree::Group(group) => {
+                for tree in &group.items {
+                    self.add(prefix, tree);
+                }
+            }
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+}
+
+fn with(prefix: &[String], last: &str) -> Vec<String> {
+    prefix.iter().cloned().chain(std::iter::once(last.to_owned())).collect()
+}
+
+impl<'ast> Visit<'ast> for UseCollector<'_> {
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        let mut prefix = Vec::new();
+        self.add(&mut prefix, &item.tree);
+    }
+}
+
+/// What a type's syntax is read against: the generic parameters in scope, the `Self` type and
+/// the file's module context.
 #[derive(Clone, Debug, Default)]
 pub struct TyScope {
     pub generics: Vec<(String, Vec<PathTy>)>,
     pub self_ty: Option<Ty>,
+    pub module: Option<Arc<ModuleCx>>,
 }
 
 impl TyScope {
@@ -253,10 +384,20 @@ impl TyScope {
         Some(Ty::Path(self.path(path)))
     }
 
+    /// The segments of a path as the file means them: crate-relative where an import, `crate`,
+    /// `self`, `super` or a local definition says so, else as written.
+    pub fn canonical(&self, path: &syn::Path) -> Vec<String> {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        match &self.module {
+            Some(module) => module.canonical(path.leading_colon.is_some(), segments),
+            None => segments,
+        }
+    }
+
     /// Reads a path with its type arguments; parenthesized arguments (`Fn(A) -> B`) are kept
     /// only as the path, since the rules need the trait's name alone.
     pub fn path(&self, path: &syn::Path) -> PathTy {
-        let segments = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segments = self.canonical(path);
         let mut args = Vec::new();
         if let Some(last) = path.segments.last()
             && let syn::PathArguments::AngleBracketed(angle) = &last.arguments

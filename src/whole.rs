@@ -177,10 +177,10 @@ fn judge_depth(index: &Index, ty: &Ty, depth: usize) -> Verdict {
             if SCALARS.contains(&name) || has_fine_name(name) {
                 return Verdict::Fine;
             }
-            if CONTAINERS.contains(&name) && path.segments.len() <= 3 {
+            if CONTAINERS.contains(&name) {
                 return container(index, &format!("{ty}"), &path.args, next);
             }
-            project_type(index, name, next)
+            project_type(index, &path.segments, next)
         }
         _ => Verdict::Unknown,
     }
@@ -205,9 +205,8 @@ fn container(index: &Index, shown: &str, args: &[Ty], depth: usize) -> Verdict {
 }
 
 /// A project struct or enum; a name with several definitions is judged only when they agree.
-fn project_type(index: &Index, name: &str, depth: usize) -> Verdict {
-    let structs = index.structs(name);
-    let enums = index.enums(name);
+fn project_type(index: &Index, path: &[String], depth: usize) -> Verdict {
+    let (structs, enums) = index.candidates(path);
     if structs.is_empty() && enums.is_empty() {
         // A type from another crate (or a generic) is never a whole struct.
         return Verdict::Unknown;
@@ -261,7 +260,7 @@ fn is_scalar(index: &Index, ty: &Ty, depth: usize) -> bool {
                 return !path.args.is_empty()
                     && path.args.iter().all(|arg| is_scalar(index, arg, depth + 1));
             }
-            match index.type_def(name) {
+            match index.type_def(&path.segments) {
                 Some(TypeDef::Enum(def)) => !def.has_data(),
                 Some(TypeDef::Struct(def)) => {
                     matches!(judge_struct(index, def, depth + 1), Verdict::Fine)
