@@ -38,3 +38,127 @@ fn explain_prints_the_rule_doc_and_rejects_unknown_rules() {
     let run = lvlint(&["explain", "nope"]);
     assert_eq!(run.code, 2);
 }
+
+const STORE: &str = "tests/data/cli/store.rs";
+
+#[test]
+fn json_output_carries_every_field() {
+    let run = lvlint(&["--format", "json", STORE]);
+    assert_eq!(run.code, 0, "a warning alone does not fail the run");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid json");
+    assert_eq!(doc["version"], 1);
+    let diags = doc["diagnostics"].as_array().expect("diagnostics array");
+    assert_eq!(diags.len(), 1);
+    let diag = &diags[0];
+    assert_eq!(diag["rule"], "session-stores-struct");
+    assert_eq!(diag["severity"], "warning");
+    assert_eq!(
+        diag["message"],
+        "session key `user` stores the whole `User` struct (2 fields) in the cookie"
+    );
+    assert_eq!(diag["path"], STORE);
+    assert_eq!((diag["line"].as_u64(), diag["column"].as_u64()), (Some(7), Some(28)));
+    assert_eq!((diag["end_line"].as_u64(), diag["end_column"].as_u64()), (Some(7), Some(33)));
+    assert_eq!(diag["help"], "store `user.id` instead and load the `User` from it when needed");
+    assert_eq!(diag["fix"], serde_json::Value::Null);
+    let label = &diag["labels"][0];
+    assert_eq!(label["message"], "`User` is defined here with 2 fields");
+    assert_eq!((label["line"].as_u64(), label["column"].as_u64()), (Some(1), Some(12)));
+    assert_eq!((label["end_line"].as_u64(), label["end_column"].as_u64()), (Some(1), Some(16)));
+    let summary = &doc["summary"];
+    assert_eq!(summary["files"], 1);
+    assert_eq!(summary["errors"], 0);
+    assert_eq!(summary["warnings"], 1);
+    assert_eq!(summary["notes"], 0);
+    assert_eq!(summary["parse_failures"], 0);
+}
+
+#[test]
+fn short_output_is_one_line_per_finding_and_summary_goes_to_stderr() {
+    let run = lvlint(&["--format", "short", STORE]);
+    assert_eq!(
+        run.stdout,
+        "tests/data/cli/store.rs:7:28: warning[session-stores-struct]: session key `user` \
+         stores the whole `User` struct (2 fields) in the cookie\n"
+    );
+    assert_eq!(run.stderr, "0 errors, 1 warning in 1 file; 1 file checked\n");
+}
+
+#[test]
+fn human_output_shows_the_snippet_and_the_summary() {
+    let run = lvlint(&["--color", "never", STORE]);
+    assert!(run.stdout.contains("session key `user` stores the whole `User` struct"));
+    assert!(run.stdout.contains(" 7 │     session.insert(\"user\", &user);"), "{}", run.stdout);
+    assert!(run.stdout.contains("`User` is defined here with 2 fields"));
+    assert!(run.stdout.ends_with("0 errors, 1 warning in 1 file; 1 file checked\n"));
+    assert!(!run.stdout.contains('\u{1b}'), "no colour with --color never");
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let run = lvlint(&["--color", "always", STORE]);
+    assert!(run.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn levels_change_severity_and_exit_code() {
+    let deny = lvlint(&["--format", "short", "-D", "session-stores-struct", STORE]);
+    assert_eq!(deny.code, 1);
+    assert!(deny.stdout.contains(": error[session-stores-struct]: "));
+
+    let warnings = lvlint(&["--format", "short", "-D", "warnings", STORE]);
+    assert_eq!(warnings.code, 1);
+
+    let allowed = lvlint(&["--format", "short", "-A", "session-stores-struct", STORE]);
+    assert_eq!((allowed.code, allowed.stdout.as_str()), (0, ""));
+
+    let later_wins = lvlint(&[
+        "--format",
+        "short",
+        "-D",
+        "session_stores_struct",
+        "-W",
+        "session-stores-struct",
+        STORE,
+    ]);
+    assert_eq!(later_wins.code, 0);
+    assert!(later_wins.stdout.contains(": warning[session-stores-struct]: "));
+}
+
+#[test]
+fn syntax_error_is_reported_at_its_place_and_fails_the_run() {
+    // `--parse-all`: without it, a file with no candidate word is not parsed at all.
+    let run = lvlint(&["--format", "short", "--parse-all", "tests/data/broken.rs", STORE]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "the other file is still checked: {}", run.stdout);
+    assert!(
+        lines[0].starts_with("tests/data/broken.rs:1:16: error[syntax-error]: could not parse")
+    );
+    assert!(lines[1].starts_with("tests/data/cli/store.rs:7:28: warning[session-stores-struct]"));
+}
+
+#[test]
+fn non_utf8_file_is_an_io_error_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("latin1.rs");
+    std::fs::write(&bad, b"fn caf\xe9() {}\n").expect("write");
+    let bad_path = bad.to_string_lossy().into_owned();
+    let run = lvlint(&["--format", "short", &bad_path, STORE]);
+    assert_eq!(run.code, 1);
+    let expected = format!(
+        "{bad_path}:1:1: error[io-error]: `{bad_path}` is not UTF-8 text (invalid byte at offset \
+         6); save it as UTF-8 or exclude it from the paths given to lvlint"
+    );
+    assert_eq!(run.stdout.lines().next(), Some(expected.as_str()));
+}
+
+#[test]
+fn file_without_candidates_is_not_parsed_unless_parse_all() {
+    let run = lvlint(&["--format", "json", "tests/data/broken.rs"]);
+    assert_eq!(run.code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid json");
+    assert_eq!(doc["summary"]["files"], 1);
+    assert_eq!(doc["summary"]["parsed"], 0);
+    assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(0));
+}
