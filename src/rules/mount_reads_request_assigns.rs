@@ -105,6 +105,10 @@ fn is_request_type(request_types: &[String], ty: &Ty) -> bool {
 }
 
 /// Flags `expr` when it reads request assigns inside a mount function.
+///
+/// FIXME: the left side of an assignment (`socket.private = cache`) is reported as a read,
+/// since a rule sees each expression without its parent — passing the walker's "place being
+/// assigned" flag in `Cx` would let this skip writes.
 pub fn check_expr(cx: &Cx<'_, '_>, expr: &syn::Expr, out: &mut Vec<Diagnostic>) {
     if cx.mount.is_none() || !reads_request_assigns(cx, expr) {
         return;
@@ -117,7 +121,7 @@ pub fn check_expr(cx: &Cx<'_, '_>, expr: &syn::Expr, out: &mut Vec<Diagnostic>) 
         syn::Expr::MethodCall(call) => &call.receiver,
         _ => return,
     };
-    if reads_request_assigns(cx, syntax::peel(base)) {
+    if passes_through_a_read(cx, base, 0) {
         return;
     }
 
@@ -145,6 +149,30 @@ fn reads_request_assigns(cx: &Cx<'_, '_>, expr: &syn::Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether `expr` is a read of request assigns, possibly unwrapped or borrowed
+/// (`socket.private.unwrap()`, `&socket.private`).
+fn passes_through_a_read(cx: &Cx<'_, '_>, expr: &syn::Expr, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    let expr = syntax::peel(expr);
+    if reads_request_assigns(cx, expr) {
+        return true;
+    }
+    let inner = match expr {
+        syn::Expr::MethodCall(call)
+            if PASS_THROUGH_METHODS.contains(&call.method.to_string().as_str()) =>
+        {
+            &call.receiver
+        }
+        syn::Expr::Try(try_expr) => &try_expr.expr,
+        syn::Expr::Reference(reference) => &reference.expr,
+        syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => &unary.expr,
+        _ => return false,
+    };
+    passes_through_a_read(cx, inner, depth + 1)
 }
 
 /// Whether `expr` is a request value: by its type when lvlint knows it, by how it was made
@@ -371,6 +399,13 @@ mod tests {
     #[test]
     fn nested_read_through_socket_private_is_reported_once() {
         let src = "fn mount(socket: &mut Socket) {\n    let a = socket.private.assigns;\n}\n";
+        assert_eq!(at(src), vec![(2, 13)]);
+    }
+
+    #[test]
+    fn read_through_an_unwrapped_socket_private_is_reported_once() {
+        let src = "fn mount(socket: &mut Socket) {\n    \
+                   let a = socket.private.as_ref().unwrap().assigns;\n}\n";
         assert_eq!(at(src), vec![(2, 13)]);
     }
 
