@@ -1,5 +1,6 @@
 //! All integration tests, built as one binary.
 
 mod cli;
+mod eager_fix;
 mod fixtures;
 mod util;
