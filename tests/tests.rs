@@ -1,6 +1,10 @@
 //! All integration tests, built as one binary.
 
+// A failing unwrap in a test is a failing test, which is what it should be.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli;
 mod eager_fix;
 mod fixtures;
+mod tidy;
 mod util;
