@@ -2,4 +2,6 @@
 
 mod cli;
 mod fixtures;
+mod github;
+mod sarif;
 mod util;
