@@ -188,11 +188,9 @@ fn every_listed_field_is_there_and_valid() {
          note: `assign_new` calls the closure only when needed"
     );
     let location = &result["locations"][0]["physicalLocation"];
+    let here = json!({"uri": "app/src/my%20live%23view.rs", "uriBaseId": "%SRCROOT%"});
     assert_eq!(result["locations"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        location["artifactLocation"],
-        json!({"uri": "app/src/my%20live%23view.rs", "uriBaseId": "%SRCROOT%"})
-    );
+    assert_eq!(location["artifactLocation"], here);
     assert_eq!(
         location["region"],
         json!({"startLine": 2, "startColumn": 31, "endLine": 2, "endColumn": 44})
@@ -203,7 +201,7 @@ fn every_listed_field_is_there_and_valid() {
             {
                 "id": 1,
                 "physicalLocation": {
-                    "artifactLocation": {"uri": "app/src/my%20live%23view.rs", "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": here,
                     "region": {"startLine": 2, "startColumn": 31, "endLine": 2, "endColumn": 40}
                 },
                 "message": {"text": "the value is computed here"}
@@ -223,7 +221,7 @@ fn every_listed_field_is_there_and_valid() {
         json!([{
             "description": {"text": "wrap the value in a closure"},
             "artifactChanges": [{
-                "artifactLocation": {"uri": "app/src/my%20live%23view.rs", "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": here,
                 "replacements": [{
                     "deletedRegion":
                         {"startLine": 2, "startColumn": 31, "endLine": 2, "endColumn": 31},
