@@ -75,6 +75,10 @@ pub enum Format {
     Short,
     /// One JSON document with every diagnostic and a summary
     Json,
+    /// A SARIF 2.1.0 log for code scanning (GitHub and other SARIF viewers)
+    Sarif,
+    /// GitHub Actions workflow commands, which annotate the pull request, then a summary line
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

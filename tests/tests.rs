@@ -6,5 +6,7 @@
 mod cli;
 mod eager_fix;
 mod fixtures;
+mod github;
+mod sarif;
 mod tidy;
 mod util;

@@ -1,7 +1,10 @@
 //! Printing a run's outcome. Every format is rendered from [`Diagnostic`]; rules never print.
 
+pub mod github;
 mod human;
 mod json;
+pub mod location;
+pub mod sarif;
 mod short;
 
 use std::collections::HashSet;
@@ -32,6 +35,8 @@ pub fn print(
             writeln!(err, "{}", summary_line(outcome))
         }
         Format::Json => json::print(outcome, out),
+        Format::Sarif => sarif::print(outcome, out),
+        Format::Github => github::print(outcome, out),
     }
 }
 

@@ -1,0 +1,3 @@
+//! Nothing for lvlint to find.
+
+fn main() {}
