@@ -33,13 +33,15 @@ fn finding(
     cx: &Cx<'_, '_>,
     key: &syn::Expr,
     value: &syn::Expr,
-    eager: Eager,
+    eager: &Eager,
 ) -> Option<Diagnostic> {
     let key = key_text(cx, key);
     let span = cx.span(value);
     let text = snippet(cx, span);
+    let computed_here =
+        |at: Span| Label { message: COMPUTED_HERE.to_owned(), file: None, span: at };
 
-    let (message, help, label) = match &eager {
+    let (message, label, help) = match eager {
         Eager::Direct { computed: true, awaited } => {
             let how = if *awaited { "awaited" } else { "computed" };
             let message = format!(
@@ -47,74 +49,65 @@ fn finding(
             );
             (
                 message,
+                None,
                 format!(
                     "pass a closure so the work runs only when the key is missing: `|| {text}`"
                 ),
-                None,
             )
         }
-        Eager::Direct { computed: false, .. } => {
-            let message =
-                format!("`assign_new` for {key} is given the value `{text}` instead of a closure");
-            (message, format!("pass a closure that builds the value: `|| {text}`"), None)
-        }
-        Eager::Local { name, site: Site::Computed(at), .. } => {
-            let message = format!(
-                "`assign_new` for {key} is given `{name}`, a value computed before `assign_new` runs"
-            );
-            let help = format!(
+        Eager::Direct { computed: false, .. } => (
+            format!("`assign_new` for {key} is given the value `{text}` instead of a closure"),
+            None,
+            format!("pass a closure that builds the value: `|| {text}`"),
+        ),
+        Eager::Local { name, site: Site::Computed(at) } => (
+            format!(
+                "`assign_new` for {key} is given `{name}`, a value computed before `assign_new` \
+                 runs"
+            ),
+            Some(computed_here(*at)),
+            format!(
                 "move `{}` into a closure, so it runs only when the key is missing",
                 snippet(cx, *at)
-            );
-            (
-                message,
-                help,
-                Some(Label { message: COMPUTED_HERE.to_owned(), file: None, span: *at }),
-            )
-        }
-        Eager::Local { name, site: Site::Assigned(at) } => {
-            let message = format!(
-                "`assign_new` for {key} is given the value of `{name}` instead of a closure"
-            );
-            let help = format!("pass a closure that builds the value: `|| {}`", snippet(cx, *at));
-            let label = format!("`{name}` gets its value here");
-            (message, help, Some(Label { message: label, file: None, span: *at }))
-        }
-        Eager::Laundered { name, at } => {
-            let message = format!(
+            ),
+        ),
+        Eager::Local { name, site: Site::Assigned(at) } => (
+            format!("`assign_new` for {key} is given the value of `{name}` instead of a closure"),
+            Some(Label { message: format!("`{name}` gets its value here"), file: None, span: *at }),
+            format!("pass a closure that builds the value: `|| {}`", snippet(cx, *at)),
+        ),
+        Eager::Laundered { name, at } => (
+            format!(
                 "`assign_new` for {key} is given a closure that only returns `{name}`, computed \
                  before `assign_new` runs"
-            );
-            let help = format!(
+            ),
+            Some(computed_here(*at)),
+            format!(
                 "move `{}` into the closure, so it runs only when the key is missing",
                 snippet(cx, *at)
-            );
-            (
-                message,
-                help,
-                Some(Label { message: COMPUTED_HERE.to_owned(), file: None, span: *at }),
-            )
-        }
+            ),
+        ),
     };
 
     let mut diag = cx.diagnostic(META.id, span, message)?;
     diag.labels.extend(label);
-    if matches!(eager, Eager::Direct { .. }) {
+    diag.help = Some(help);
+
+    // Only a value written at the call can be wrapped where it stands; a local or a
+    // laundered value has to move from where it was computed.
+    if let Eager::Direct { .. } = eager {
         diag.fix = closure_fix(value, span);
         if diag.fix.is_none() {
-            diag.help = Some(
-                "do the work inside a closure or a function that `assign_new` calls only when \
-                 the key is missing"
-                    .to_owned(),
-            );
-            return Some(diag);
+            diag.help = Some(NO_FIX_HELP.to_owned());
         }
     }
-    diag.help = Some(help);
     Some(diag)
 }
 
 const COMPUTED_HERE: &str = "computed here, before `assign_new` runs";
+
+const NO_FIX_HELP: &str = "do the work inside a closure or a function that `assign_new` calls \
+                           only when the key is missing";
 
 /// The `|| ` insertion, when wrapping cannot change what the value's control flow means:
 /// `?`, `.await`, `return`, `break` and `continue` would move into the closure. A macro call
@@ -208,7 +201,7 @@ pub fn check_macro(cx: &Cx<'_, '_>, mac: &syn::Macro, out: &mut Vec<Diagnostic>)
 fn check_value(cx: &Cx<'_, '_>, key: &syn::Expr, value: &syn::Expr, out: &mut Vec<Diagnostic>) {
     let judge = Judge { cx };
     if let Verdict::Eager(eager) = judge.value(cx.env, value, 0) {
-        out.extend(finding(cx, key, value, eager));
+        out.extend(finding(cx, key, value, &eager));
     }
 }
 
