@@ -277,6 +277,9 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
             }
             syn::Expr::Block(block) if block.label.is_none() => block_tail(&block.block)
                 .map_or(Verdict::Unknown, |tail| self.value(env, tail, next)),
+            // FIXME: a `match`, or a block with statements before its tail, is not judged
+            // (its arms' and statements' bindings are not in `env`, so a name there could pass
+            // for a function) — binding them like the walker does would judge the tail.
             _ => Verdict::Unknown,
         }
     }
@@ -334,6 +337,8 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
         {
             return Verdict::Lazy;
         }
+        // A parameter was computed by the caller, not here: wrapping it in a closure in this
+        // function saves nothing.
         let Some(init) = local.init else { return Verdict::Unknown };
         let name = local.name.clone();
         let site = match self.computed_site(env, init, depth) {
@@ -693,4 +698,50 @@ fn strip_line_comment(line: &str) -> &str {
         prev = ch;
     }
     line
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test's fixed input either parses or the test fails")]
+mod tests {
+    use super::*;
+
+    fn ty(src: &str) -> Ty {
+        let parsed: syn::Type = syn::parse_str(src).unwrap();
+        crate::ty::TyScope::default().ty(&parsed).unwrap()
+    }
+
+    #[test]
+    fn closure_types_are_callable_through_boxes_and_refs() {
+        for src in ["impl Fn() -> User", "Box<dyn FnOnce() -> User + Send>", "&dyn FnMut()"] {
+            assert_eq!(is_callable(&ty(src)), Some(true), "{src}");
+        }
+        assert_eq!(is_callable(&ty("fn(i64) -> User")), Some(true));
+    }
+
+    #[test]
+    fn value_types_are_not_callable_and_unknown_bounds_are_unknown() {
+        assert_eq!(is_callable(&ty("User")), Some(false));
+        assert_eq!(is_callable(&ty("Box<User>")), Some(false));
+        assert_eq!(is_callable(&ty("Result<impl Fn(), Error>")), Some(false));
+        assert_eq!(is_callable(&ty("impl Loader")), None);
+        assert_eq!(is_callable(&ty("Option<_>")), Some(false));
+        assert_eq!(is_callable(&Ty::path("_")), None);
+    }
+
+    #[test]
+    fn line_comments_are_cut_outside_strings_only() {
+        assert_eq!(strip_line_comment("load( // why"), "load( ");
+        assert_eq!(strip_line_comment("get(\"http://x\", // why"), "get(\"http://x\", ");
+        assert_eq!(strip_line_comment("plain("), "plain(");
+    }
+
+    #[test]
+    fn closure_results_see_through_blocks_and_return() {
+        let body: syn::Expr = syn::parse_str("{ return user.clone(); }").unwrap();
+        let mut names = Vec::new();
+        assert!(returned_locals(closure_result(&body), &mut names, 0));
+        assert_eq!(names, ["user"]);
+        let body: syn::Expr = syn::parse_str("{ let u = load(); u }").unwrap();
+        assert!(!returned_locals(closure_result(&body), &mut Vec::new(), 0));
+    }
 }
