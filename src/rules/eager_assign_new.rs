@@ -256,19 +256,21 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
             | syn::Expr::Repeat(_)
             | syn::Expr::Range(_)
             | syn::Expr::Binary(_)
-            | syn::Expr::Unary(_)
-            | syn::Expr::Index(_)
             | syn::Expr::Cast(_) => direct(self.computes(env, expr, next)),
             syn::Expr::Reference(reference) => self.value(env, &reference.expr, next),
             syn::Expr::Path(path) if path.qself.is_none() => self.path(env, &path.path, next),
             syn::Expr::Call(call) => self.call(env, expr, call, next),
-            syn::Expr::MethodCall(_) | syn::Expr::Try(_) | syn::Expr::Field(_) => {
-                match self.callable(env, expr) {
-                    Some(true) => Verdict::Lazy,
-                    Some(false) => direct(self.computes(env, expr, next)),
-                    None => self.untyped(env, expr, next),
-                }
-            }
+            // These may well hand out a closure (`*boxed`, `self.loader`, `loaders[0]`): the
+            // type decides.
+            syn::Expr::MethodCall(_)
+            | syn::Expr::Try(_)
+            | syn::Expr::Field(_)
+            | syn::Expr::Unary(_)
+            | syn::Expr::Index(_) => match self.callable(env, expr) {
+                Some(true) => Verdict::Lazy,
+                Some(false) => direct(self.computes(env, expr, next)),
+                None => self.untyped(env, expr, next),
+            },
             syn::Expr::If(expr_if) => {
                 let Some((_, else_branch)) = &expr_if.else_branch else { return Verdict::Unknown };
                 let then = block_tail(&expr_if.then_branch)
