@@ -22,7 +22,10 @@ fn only(source: &str) -> serde_json::Value {
 #[test]
 fn call_value_gets_a_safe_insertion_of_a_closure_head() {
     let diag = only(
-        "fn mount(socket: &mut Socket, id: i64) {\n    socket.assign_new(\"user\", load_user(id));\n}\n",
+        "fn mount(socket: &mut Socket, id: i64) {
+    socket.assign_new(\"user\", load_user(id));
+}
+",
     );
     assert_eq!(diag["rule"], "eager-assign-new");
     assert_eq!((diag["line"].as_u64(), diag["column"].as_u64()), (Some(2), Some(31)));
@@ -57,7 +60,10 @@ fn fix_columns_count_characters_not_bytes() {
 #[test]
 fn macro_inside_the_value_makes_the_fix_unsafe() {
     let diag = only(
-        "fn f(socket: &mut Socket, id: i64) {\n    assign_new!(socket, \"n\", describe(format!(\"{id}\")));\n}\n",
+        "fn f(socket: &mut Socket, id: i64) {
+    assign_new!(socket, \"n\", describe(format!(\"{id}\")));
+}
+",
     );
     assert_eq!(diag["column"], 30);
     assert_eq!(diag["fix"]["applicability"], "unsafe");

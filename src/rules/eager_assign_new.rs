@@ -33,13 +33,15 @@ fn finding(
     cx: &Cx<'_, '_>,
     key: &syn::Expr,
     value: &syn::Expr,
-    eager: Eager,
+    eager: &Eager,
 ) -> Option<Diagnostic> {
     let key = key_text(cx, key);
     let span = cx.span(value);
     let text = snippet(cx, span);
+    let computed_here =
+        |at: Span| Label { message: COMPUTED_HERE.to_owned(), file: None, span: at };
 
-    let (message, help, label) = match &eager {
+    let (message, label, help) = match eager {
         Eager::Direct { computed: true, awaited } => {
             let how = if *awaited { "awaited" } else { "computed" };
             let message = format!(
@@ -47,74 +49,65 @@ fn finding(
             );
             (
                 message,
+                None,
                 format!(
                     "pass a closure so the work runs only when the key is missing: `|| {text}`"
                 ),
-                None,
             )
         }
-        Eager::Direct { computed: false, .. } => {
-            let message =
-                format!("`assign_new` for {key} is given the value `{text}` instead of a closure");
-            (message, format!("pass a closure that builds the value: `|| {text}`"), None)
-        }
-        Eager::Local { name, site: Site::Computed(at), .. } => {
-            let message = format!(
-                "`assign_new` for {key} is given `{name}`, a value computed before `assign_new` runs"
-            );
-            let help = format!(
+        Eager::Direct { computed: false, .. } => (
+            format!("`assign_new` for {key} is given the value `{text}` instead of a closure"),
+            None,
+            format!("pass a closure that builds the value: `|| {text}`"),
+        ),
+        Eager::Local { name, site: Site::Computed(at) } => (
+            format!(
+                "`assign_new` for {key} is given `{name}`, a value computed before `assign_new` \
+                 runs"
+            ),
+            Some(computed_here(*at)),
+            format!(
                 "move `{}` into a closure, so it runs only when the key is missing",
                 snippet(cx, *at)
-            );
-            (
-                message,
-                help,
-                Some(Label { message: COMPUTED_HERE.to_owned(), file: None, span: *at }),
-            )
-        }
-        Eager::Local { name, site: Site::Assigned(at) } => {
-            let message = format!(
-                "`assign_new` for {key} is given the value of `{name}` instead of a closure"
-            );
-            let help = format!("pass a closure that builds the value: `|| {}`", snippet(cx, *at));
-            let label = format!("`{name}` gets its value here");
-            (message, help, Some(Label { message: label, file: None, span: *at }))
-        }
-        Eager::Laundered { name, at } => {
-            let message = format!(
+            ),
+        ),
+        Eager::Local { name, site: Site::Assigned(at) } => (
+            format!("`assign_new` for {key} is given the value of `{name}` instead of a closure"),
+            Some(Label { message: format!("`{name}` gets its value here"), file: None, span: *at }),
+            format!("pass a closure that builds the value: `|| {}`", snippet(cx, *at)),
+        ),
+        Eager::Laundered { name, at } => (
+            format!(
                 "`assign_new` for {key} is given a closure that only returns `{name}`, computed \
                  before `assign_new` runs"
-            );
-            let help = format!(
+            ),
+            Some(computed_here(*at)),
+            format!(
                 "move `{}` into the closure, so it runs only when the key is missing",
                 snippet(cx, *at)
-            );
-            (
-                message,
-                help,
-                Some(Label { message: COMPUTED_HERE.to_owned(), file: None, span: *at }),
-            )
-        }
+            ),
+        ),
     };
 
     let mut diag = cx.diagnostic(META.id, span, message)?;
     diag.labels.extend(label);
-    if matches!(eager, Eager::Direct { .. }) {
+    diag.help = Some(help);
+
+    // Only a value written at the call can be wrapped where it stands; a local or a
+    // laundered value has to move from where it was computed.
+    if let Eager::Direct { .. } = eager {
         diag.fix = closure_fix(value, span);
         if diag.fix.is_none() {
-            diag.help = Some(
-                "do the work inside a closure or a function that `assign_new` calls only when \
-                 the key is missing"
-                    .to_owned(),
-            );
-            return Some(diag);
+            diag.help = Some(NO_FIX_HELP.to_owned());
         }
     }
-    diag.help = Some(help);
     Some(diag)
 }
 
 const COMPUTED_HERE: &str = "computed here, before `assign_new` runs";
+
+const NO_FIX_HELP: &str = "do the work inside a closure or a function that `assign_new` calls \
+                           only when the key is missing";
 
 /// The `|| ` insertion, when wrapping cannot change what the value's control flow means:
 /// `?`, `.await`, `return`, `break` and `continue` would move into the closure. A macro call
@@ -208,7 +201,7 @@ pub fn check_macro(cx: &Cx<'_, '_>, mac: &syn::Macro, out: &mut Vec<Diagnostic>)
 fn check_value(cx: &Cx<'_, '_>, key: &syn::Expr, value: &syn::Expr, out: &mut Vec<Diagnostic>) {
     let judge = Judge { cx };
     if let Verdict::Eager(eager) = judge.value(cx.env, value, 0) {
-        out.extend(finding(cx, key, value, eager));
+        out.extend(finding(cx, key, value, &eager));
     }
 }
 
@@ -263,19 +256,21 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
             | syn::Expr::Repeat(_)
             | syn::Expr::Range(_)
             | syn::Expr::Binary(_)
-            | syn::Expr::Unary(_)
-            | syn::Expr::Index(_)
             | syn::Expr::Cast(_) => direct(self.computes(env, expr, next)),
             syn::Expr::Reference(reference) => self.value(env, &reference.expr, next),
             syn::Expr::Path(path) if path.qself.is_none() => self.path(env, &path.path, next),
             syn::Expr::Call(call) => self.call(env, expr, call, next),
-            syn::Expr::MethodCall(_) | syn::Expr::Try(_) | syn::Expr::Field(_) => {
-                match self.callable(env, expr) {
-                    Some(true) => Verdict::Lazy,
-                    Some(false) => direct(self.computes(env, expr, next)),
-                    None => self.untyped(env, expr, next),
-                }
-            }
+            // These may well hand out a closure (`*boxed`, `self.loader`, `loaders[0]`): the
+            // type decides.
+            syn::Expr::MethodCall(_)
+            | syn::Expr::Try(_)
+            | syn::Expr::Field(_)
+            | syn::Expr::Unary(_)
+            | syn::Expr::Index(_) => match self.callable(env, expr) {
+                Some(true) => Verdict::Lazy,
+                Some(false) => direct(self.computes(env, expr, next)),
+                None => self.untyped(env, expr, next),
+            },
             syn::Expr::If(expr_if) => {
                 let Some((_, else_branch)) = &expr_if.else_branch else { return Verdict::Unknown };
                 let then = block_tail(&expr_if.then_branch)
@@ -284,6 +279,9 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
             }
             syn::Expr::Block(block) if block.label.is_none() => block_tail(&block.block)
                 .map_or(Verdict::Unknown, |tail| self.value(env, tail, next)),
+            // FIXME: a `match`, or a block with statements before its tail, is not judged
+            // (its arms' and statements' bindings are not in `env`, so a name there could pass
+            // for a function) — binding them like the walker does would judge the tail.
             _ => Verdict::Unknown,
         }
     }
@@ -341,6 +339,8 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
         {
             return Verdict::Lazy;
         }
+        // A parameter was computed by the caller, not here: wrapping it in a closure in this
+        // function saves nothing.
         let Some(init) = local.init else { return Verdict::Unknown };
         let name = local.name.clone();
         let site = match self.computed_site(env, init, depth) {
@@ -700,4 +700,50 @@ fn strip_line_comment(line: &str) -> &str {
         prev = ch;
     }
     line
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test's fixed input either parses or the test fails")]
+mod tests {
+    use super::*;
+
+    fn ty(src: &str) -> Ty {
+        let parsed: syn::Type = syn::parse_str(src).unwrap();
+        crate::ty::TyScope::default().ty(&parsed).unwrap()
+    }
+
+    #[test]
+    fn closure_types_are_callable_through_boxes_and_refs() {
+        for src in ["impl Fn() -> User", "Box<dyn FnOnce() -> User + Send>", "&dyn FnMut()"] {
+            assert_eq!(is_callable(&ty(src)), Some(true), "{src}");
+        }
+        assert_eq!(is_callable(&ty("fn(i64) -> User")), Some(true));
+    }
+
+    #[test]
+    fn value_types_are_not_callable_and_unknown_bounds_are_unknown() {
+        assert_eq!(is_callable(&ty("User")), Some(false));
+        assert_eq!(is_callable(&ty("Box<User>")), Some(false));
+        assert_eq!(is_callable(&ty("Result<impl Fn(), Error>")), Some(false));
+        assert_eq!(is_callable(&ty("impl Loader")), None);
+        assert_eq!(is_callable(&ty("Option<_>")), Some(false));
+        assert_eq!(is_callable(&Ty::path("_")), None);
+    }
+
+    #[test]
+    fn line_comments_are_cut_outside_strings_only() {
+        assert_eq!(strip_line_comment("load( // why"), "load( ");
+        assert_eq!(strip_line_comment("get(\"http://x\", // why"), "get(\"http://x\", ");
+        assert_eq!(strip_line_comment("plain("), "plain(");
+    }
+
+    #[test]
+    fn closure_results_see_through_blocks_and_return() {
+        let body: syn::Expr = syn::parse_str("{ return user.clone(); }").unwrap();
+        let mut names = Vec::new();
+        assert!(returned_locals(closure_result(&body), &mut names, 0));
+        assert_eq!(names, ["user"]);
+        let body: syn::Expr = syn::parse_str("{ let u = load(); u }").unwrap();
+        assert!(!returned_locals(closure_result(&body), &mut Vec::new(), 0));
+    }
 }
