@@ -13,9 +13,25 @@ use crate::ty::{Ty, TyScope};
 /// pathological chains, far past anything handler code writes.
 const MAX_DEPTH: usize = 48;
 
-/// Standard-library methods that unwrap or borrow a value without changing what it is. These
-/// are Rust's names, not a framework's, so they do not live in the API profile.
-const PASS_THROUGH_METHODS: [&str; 4] = ["unwrap", "expect", "as_ref", "as_mut"];
+/// Standard-library methods that unwrap, borrow or copy a value without changing what it is:
+/// the lifecycle model's list (`unwrap`, `expect`, `as_ref`, `as_mut`) plus the ones its
+/// inference list treats as keeping the type (`clone`, `ok_or`, ...), so that an untyped
+/// `socket.conn().ok_or(Error)?` stays a request value as a typed one would. These are Rust's
+/// names, not a framework's, so they do not live in the API profile.
+const PASS_THROUGH_METHODS: [&str; 12] = [
+    "unwrap",
+    "expect",
+    "as_ref",
+    "as_mut",
+    "as_deref",
+    "as_deref_mut",
+    "clone",
+    "cloned",
+    "ok",
+    "ok_or",
+    "ok_or_else",
+    "map_err",
+];
 
 /// The longest read shown verbatim in a message; longer ones are named by their last step.
 const MAX_SHOWN: usize = 48;
@@ -299,7 +315,8 @@ fn is_unknown(ty: &Ty) -> bool {
 }
 
 /// How the message names the read: its source text on one line (`conn.assigns`, also when
-/// the chain spans several lines), or, when that is long, its last step (`.assigns`).
+/// the chain spans several lines), or, when that is long, the value it starts from and its
+/// last step (`socket….extensions()`).
 fn shown(cx: &Cx<'_, '_>, expr: &syn::Expr, span: Span) -> String {
     let text = cx.file.source.text.get(span.start.byte..span.end.byte).unwrap_or_default();
     let compact: String =
@@ -307,13 +324,33 @@ fn shown(cx: &Cx<'_, '_>, expr: &syn::Expr, span: Span) -> String {
     if !compact.is_empty() && compact.chars().count() <= MAX_SHOWN {
         return compact;
     }
-    match expr {
+
+    let (base, last) = match expr {
         syn::Expr::Field(field) => match &field.member {
-            syn::Member::Named(member) => format!(".{member}"),
-            syn::Member::Unnamed(idx) => format!(".{}", idx.index),
+            syn::Member::Named(member) => (&field.base, member.to_string()),
+            syn::Member::Unnamed(idx) => (&field.base, idx.index.to_string()),
         },
-        syn::Expr::MethodCall(call) => format!(".{}()", call.method),
-        _ => compact,
+        syn::Expr::MethodCall(call) => (&call.receiver, format!("{}()", call.method)),
+        _ => return compact,
+    };
+    match root_ident(base, 0) {
+        Some(root) => format!("{root}….{last}"),
+        None => format!(".{last}"),
+    }
+}
+
+/// The binding a chain of fields, method calls, unwraps and borrows starts from.
+fn root_ident(expr: &syn::Expr, depth: usize) -> Option<String> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    match syntax::peel(expr) {
+        syn::Expr::Field(field) => root_ident(&field.base, depth + 1),
+        syn::Expr::MethodCall(call) => root_ident(&call.receiver, depth + 1),
+        syn::Expr::Try(try_expr) => root_ident(&try_expr.expr, depth + 1),
+        syn::Expr::Reference(reference) => root_ident(&reference.expr, depth + 1),
+        syn::Expr::Unary(unary) => root_ident(&unary.expr, depth + 1),
+        other => syntax::expr_ident(other),
     }
 }
 
@@ -440,13 +477,15 @@ mod tests {
     }
 
     #[test]
-    fn long_reads_are_named_by_their_last_step() {
-        let src = "fn mount(socket: Socket, a_rather_long_request_binding_name: &Request) {\n    \
-                   a_rather_long_request_binding_name.extensions_mut();\n}\n";
+    fn long_reads_are_named_by_their_root_and_last_step() {
+        let src = "fn mount(socket: Socket) {\n    \
+                   socket.conn().unwrap().as_ref().expect(\"the request\").extensions_mut();\n}\n";
         let shown: Vec<String> = findings(src).into_iter().map(|(_, _, m)| m).collect();
         assert_eq!(
             shown,
-            vec!["`mount` reads `.extensions_mut()`, which is empty on the connected render"]
+            vec![
+                "`mount` reads `socket….extensions_mut()`, which is empty on the connected render"
+            ]
         );
     }
 
