@@ -33,7 +33,8 @@ const PASS_THROUGH_METHODS: [&str; 12] = [
     "map_err",
 ];
 
-/// The longest read shown verbatim in a message; longer ones are named by their last step.
+/// The longest read shown verbatim in a message; longer ones are named by the binding they
+/// start from and their last step.
 const MAX_SHOWN: usize = 48;
 
 /// The finding: `read` is the expression that reads request assigns, `shown` how the message
@@ -289,10 +290,10 @@ fn is_socket(cx: &Cx<'_, '_>, expr: &syn::Expr, depth: usize) -> bool {
         return is_socket_type(&profile.socket_types, &ty);
     }
     let Some(name) = syntax::expr_ident(expr) else { return false };
-    match cx.env.lookup(&name) {
-        Some((local, _)) => local.ty.is_none() && is_one_of(&profile.socket_names, &name),
-        None => is_one_of(&profile.socket_names, &name),
-    }
+    let untyped = cx.env.lookup(&name).is_none_or(|(local, _)| {
+        local.ty.as_ref().is_none_or(|ty| is_unknown(&cx.index().resolve(ty)))
+    });
+    untyped && is_one_of(&profile.socket_names, &name)
 }
 
 /// The type of `expr` with aliases resolved, unless lvlint does not know it.
@@ -444,6 +445,13 @@ mod tests {
         let src = "fn mount(socket: &mut Socket) {\n    \
                    let a = socket.private.as_ref().unwrap().assigns;\n}\n";
         assert_eq!(at(src), vec![(2, 13)]);
+    }
+
+    #[test]
+    fn a_generic_socket_is_judged_by_its_name() {
+        let src = "#[mount]\nfn load<S>(socket: &mut S, sock: &mut S) {\n    \
+                   socket.private.get(\"user\");\n    sock.private.get(\"user\");\n}\n";
+        assert_eq!(at(src), vec![(3, 5)]);
     }
 
     #[test]
