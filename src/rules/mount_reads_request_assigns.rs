@@ -254,6 +254,11 @@ fn is_request(cx: &Cx<'_, '_>, expr: &syn::Expr, depth: usize) -> bool {
 
 /// A binding is a request value by its declared or inferred type, by a `let`, `if let Some(x)`
 /// or `let Some(x) = .. else` initialiser that is one, or, untyped, by its name.
+///
+/// FIXME: a closure parameter over a request value (`socket.conn().map(|c| c.assigns)`) is
+/// judged by its name only, as the model says for closure parameters, so `c` is missed — the
+/// walker binding the parameter of `.map`/`.and_then` with the receiver as an unwrapped
+/// initializer would make it one like `if let Some(c) = socket.conn()`.
 fn is_request_binding(cx: &Cx<'_, '_>, name: &str, depth: usize) -> bool {
     let profile = cx.profile();
     let Some((local, init_env)) = cx.env.lookup(name) else {
