@@ -2,6 +2,7 @@
 
 mod human;
 mod json;
+pub mod rustc;
 mod short;
 
 use std::collections::HashSet;
