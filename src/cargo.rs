@@ -360,6 +360,7 @@ pub fn check_first(
     command: CheckCommand,
     selection: &Selection<'_>,
     format: Option<MessageFormat>,
+    extra_args: &[OsString],
     cwd: &Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -370,6 +371,7 @@ pub fn check_first(
     if let Some(format) = format {
         cmd.arg(format!("--message-format={}", format.as_str()));
     }
+    cmd.args(extra_args);
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let spawned = cmd.spawn().map_err(|io_err| {
         CargoError(format!(

@@ -1,6 +1,7 @@
 //! The command line as clap reads it: raw flags only. [`crate::settings`] and [`crate::run`]
 //! turn them into a run.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -93,6 +94,10 @@ pub struct Cli {
     /// through (this compiles the project), then add lvlint's: one command for rust-analyzer
     #[arg(long, value_enum, value_name = "COMMAND", help_heading = EDITORS)]
     pub check_first: Option<CheckCommand>,
+
+    /// Arguments after `--` go to the `--check-first` command (`-- --all-targets`)
+    #[arg(last = true, value_name = "CARGO_ARGS", requires = "check_first", help_heading = EDITORS)]
+    pub check_args: Vec<OsString>,
 
     /// Report only the findings in FILE (repeatable); the rest is still read for the index
     #[arg(

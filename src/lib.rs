@@ -171,7 +171,15 @@ fn lint(
     // Cargo's messages come first and lvlint's after them, as one stream for the editor.
     let mut check_succeeded = true;
     if let Some(command) = cli.check_first {
-        match cargo::check_first(command, &selection, cli.message_format, &cwd, out, err) {
+        match cargo::check_first(
+            command,
+            &selection,
+            cli.message_format,
+            &cli.check_args,
+            &cwd,
+            out,
+            err,
+        ) {
             Ok(succeeded) => check_succeeded = succeeded,
             Err(message) => {
                 let _ = writeln!(err, "{message}");

@@ -139,7 +139,13 @@ fn stdin_buffer_replaces_the_file_on_disk() {
 #[test]
 fn check_first_passes_cargo_through_then_adds_lvlint() {
     let ws = workspace();
-    let args = ["--check-first", "check", "--message-format=json-diagnostic-rendered-ansi"];
+    let args = [
+        "--check-first",
+        "check",
+        "--message-format=json-diagnostic-rendered-ansi",
+        "--",
+        "--all-targets",
+    ];
     let (lines, raw) = messages(&mut command("cargo-lvlint", ws.path(), &args));
     let (found, success) = diagnostics(&lines);
     assert!(!success);
@@ -150,13 +156,15 @@ fn check_first_passes_cargo_through_then_adds_lvlint() {
     assert_eq!(
         codes,
         [
+            // Once for the lib and once for its test target: `--all-targets` reached cargo.
+            ("unused_variables", "b/src/lib.rs"),
             ("unused_variables", "b/src/lib.rs"),
             ("lvlint::syntax_error", "a/src/draft.rs"),
             ("lvlint::syntax_error", "b/src/draft.rs"),
         ]
     );
     let artifacts = raw.iter().filter(|line| line["reason"] == "compiler-artifact").count();
-    assert_eq!(artifacts, 2);
-    let rendered = found[1].1.rendered.as_deref().unwrap();
+    assert_eq!(artifacts, 4);
+    let rendered = found[2].1.rendered.as_deref().unwrap();
     assert!(rendered.starts_with("\x1b[1;91merror[lvlint::syntax_error]\x1b[0m"), "{rendered}");
 }
