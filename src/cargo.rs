@@ -173,6 +173,9 @@ impl Workspace {
         current: Option<&Path>,
         default_ids: &[String],
     ) -> Result<(), CargoError> {
+        // FIXME: `-p` and `--exclude` match plain package names only; cargo also takes specs
+        // (`name@1.2.0`, `path+file://..`) and glob patterns — matching `PackageId` specs and
+        // globs here would close the gap.
         for name in selection.packages.iter().chain(selection.exclude) {
             if self.members.iter().any(|m| &m.name == name) {
                 continue;
