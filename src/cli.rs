@@ -1,6 +1,7 @@
 //! The command line as clap reads it: raw flags only. [`crate::settings`] and [`crate::run`]
 //! turn them into a run.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -54,7 +55,67 @@ pub struct Cli {
     /// Worker threads (default: one per core)
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub jobs: usize,
+
+    /// Lint every member of the workspace
+    #[arg(long, visible_alias = "all", conflicts_with = "paths", help_heading = CARGO)]
+    pub workspace: bool,
+
+    /// Lint only this package (repeatable)
+    #[arg(
+        short = 'p',
+        long = "package",
+        value_name = "NAME",
+        action = clap::ArgAction::Append,
+        conflicts_with = "paths",
+        help_heading = CARGO
+    )]
+    pub packages: Vec<String>,
+
+    /// Leave this package out of `--workspace` (repeatable; it is still indexed)
+    #[arg(
+        long,
+        value_name = "NAME",
+        action = clap::ArgAction::Append,
+        requires = "workspace",
+        help_heading = CARGO
+    )]
+    pub exclude: Vec<String>,
+
+    /// The Cargo.toml of the package or workspace to lint
+    #[arg(long, value_name = "PATH", conflicts_with = "paths", help_heading = CARGO)]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Cargo's output formats; the JSON ones print rustc diagnostics for editors (overrides
+    /// `--format`)
+    #[arg(long, value_enum, value_name = "FMT", help_heading = EDITORS)]
+    pub message_format: Option<MessageFormat>,
+
+    /// Run `cargo check` or `cargo clippy` on the same packages first and pass its messages
+    /// through (this compiles the project), then add lvlint's: one command for rust-analyzer
+    #[arg(long, value_enum, value_name = "COMMAND", help_heading = EDITORS)]
+    pub check_first: Option<CheckCommand>,
+
+    /// Arguments after `--` go to the `--check-first` command (`-- --all-targets`)
+    #[arg(last = true, value_name = "CARGO_ARGS", requires = "check_first", help_heading = EDITORS)]
+    pub check_args: Vec<OsString>,
+
+    /// Report only the findings in FILE (repeatable); the rest is still read for the index
+    #[arg(
+        long,
+        value_name = "FILE",
+        action = clap::ArgAction::Append,
+        help_heading = EDITORS
+    )]
+    pub only_report: Vec<PathBuf>,
+
+    /// Read the text of PATH from standard input (an unsaved editor buffer) and report only
+    /// that file; the rest of the project is read from disk for the index
+    #[arg(long, value_name = "PATH", help_heading = EDITORS)]
+    pub stdin_filename: Option<PathBuf>,
 }
+
+const CARGO: &str = "Package selection (without PATHs, from `cargo metadata`)";
+const EDITORS: &str = "Editors";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -79,6 +140,53 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands, which annotate the pull request, then a summary line
     Github,
+}
+
+/// `--message-format`, with cargo's names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// As `--format human`
+    Human,
+    /// As `--format short`
+    Short,
+    /// One cargo `compiler-message` JSON line per finding, then `build-finished`
+    Json,
+    /// As `json`, with `rendered` in the short one-line form
+    JsonDiagnosticShort,
+    /// As `json`, with `rendered` coloured with ANSI escapes (what rust-analyzer passes)
+    JsonDiagnosticRenderedAnsi,
+}
+
+impl MessageFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageFormat::Human => "human",
+            MessageFormat::Short => "short",
+            MessageFormat::Json => "json",
+            MessageFormat::JsonDiagnosticShort => "json-diagnostic-short",
+            MessageFormat::JsonDiagnosticRenderedAnsi => "json-diagnostic-rendered-ansi",
+        }
+    }
+
+    pub fn is_json(self) -> bool {
+        !matches!(self, MessageFormat::Human | MessageFormat::Short)
+    }
+}
+
+/// The cargo command `--check-first` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckCommand {
+    Check,
+    Clippy,
+}
+
+impl CheckCommand {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckCommand::Check => "check",
+            CheckCommand::Clippy => "clippy",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

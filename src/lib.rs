@@ -7,6 +7,7 @@
 //! local [`infer`]ence they need; [`report`] prints the [`diagnostic`]s.
 
 pub mod body;
+pub mod cargo;
 pub mod cli;
 pub mod diagnostic;
 pub mod engine;
@@ -25,13 +26,15 @@ pub mod ty;
 pub mod walk;
 pub mod whole;
 
+use std::collections::HashSet;
 use std::ffi::OsString;
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::{Cli, Command};
+use crate::cargo::{Selection, Workspace};
+use crate::cli::{Cli, Command, Format, MessageFormat};
 use crate::diagnostic::{Level, Severity};
 use crate::engine::{EngineOptions, Input};
 use crate::settings::{LevelFlag, Levels};
@@ -43,10 +46,35 @@ pub const EXIT_FINDINGS: i32 = 1;
 /// Exit code: lvlint could not run.
 pub const EXIT_ERROR: i32 = 2;
 
+/// How lvlint was started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Invocation {
+    /// As `lvlint`: without paths, cargo is asked only when the current directory holds a
+    /// `Cargo.toml` or a package-selection flag is given.
+    Lvlint,
+    /// As `cargo lvlint`: without paths, always the packages cargo selects.
+    Cargo,
+}
+
 /// Runs lvlint with command-line arguments (the program name first) and returns the exit code.
 /// Output goes to `out`, problems with the run itself to `err`.
 pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let matches = match Cli::command().try_get_matches_from(args) {
+    run_with(args, Invocation::Lvlint, &mut std::io::stdin().lock(), out, err)
+}
+
+/// [`run`], started as `invocation`, with `stdin` for `--stdin-filename`.
+pub fn run_with(
+    args: Vec<OsString>,
+    invocation: Invocation,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let mut command = Cli::command();
+    if invocation == Invocation::Cargo {
+        command = command.bin_name("cargo lvlint");
+    }
+    let matches = match command.try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(clap_err) => {
             let code = if clap_err.use_stderr() { EXIT_ERROR } else { EXIT_OK };
@@ -95,7 +123,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
             return EXIT_ERROR;
         }
     };
-    lint(&cli, &levels, out, err)
+    lint(&cli, &levels, invocation, stdin, out, err)
 }
 
 /// The `-A`/`-W`/`-D` flags in the order they were given.
@@ -115,30 +143,49 @@ fn level_flags(matches: &clap::ArgMatches) -> Vec<LevelFlag> {
     flags.into_iter().map(|(_, flag)| flag).collect()
 }
 
-fn lint(cli: &Cli, levels: &Levels, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let roots = if cli.paths.is_empty() { vec![PathBuf::from(".")] } else { cli.paths.clone() };
-    let found = match walk::discover(&roots) {
-        Ok(found) => found,
-        Err(walk::MissingPath(path)) => {
-            let _ = writeln!(
-                err,
-                "error: `{}` does not exist; pass files or directories that do",
-                path.display()
-            );
+fn lint(
+    cli: &Cli,
+    levels: &Levels,
+    invocation: Invocation,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let selection = Selection::from_cli(cli);
+    let (workspace, mut inputs, unreadable) = match select_files(cli, invocation, &selection, &cwd)
+    {
+        Ok(selected) => selected,
+        Err(message) => {
+            let _ = writeln!(err, "{message}");
             return EXIT_ERROR;
         }
     };
+    for warning in &workspace.warnings {
+        let _ = writeln!(err, "{warning}");
+    }
+    if let Err(message) = apply_editor_flags(cli, &cwd, &mut inputs, stdin) {
+        let _ = writeln!(err, "error: {message}");
+        return EXIT_ERROR;
+    }
 
-    let cwd = std::env::current_dir().ok();
-    let mut inputs = Vec::new();
-    let mut unreadable = Vec::new();
-    for item in found {
-        match item {
-            walk::Found::File(path) => {
-                let display = walk::display_path(&path, cwd.as_deref());
-                inputs.push(Input { path, display, text: None, report: true });
+    // Cargo's messages come first and lvlint's after them, as one stream for the editor.
+    let mut check_succeeded = true;
+    if let Some(command) = cli.check_first {
+        match cargo::check_first(
+            command,
+            &selection,
+            cli.message_format,
+            &cli.check_args,
+            &cwd,
+            out,
+            err,
+        ) {
+            Ok(succeeded) => check_succeeded = succeeded,
+            Err(message) => {
+                let _ = writeln!(err, "{message}");
+                return EXIT_ERROR;
             }
-            walk::Found::Unreadable { path, reason } => unreadable.push((path, reason)),
         }
     }
 
@@ -147,20 +194,117 @@ fn lint(cli: &Cli, levels: &Levels, out: &mut dyn Write, err: &mut dyn Write) ->
         EngineOptions { profile: &profile, levels, parse_all: cli.parse_all, jobs: cli.jobs };
     let mut outcome = engine::run(inputs, &options);
     for (path, reason) in unreadable {
-        let display = walk::display_path(&path, cwd.as_deref());
+        let display = walk::display_path(&path, Some(&cwd));
         outcome.diagnostics.push(engine::unreadable_dir(path, display, &reason));
         outcome.parse_failures += 1;
     }
     outcome.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
-    let printed = report::print(cli.format, cli.color, &outcome, out, err);
+    let mut code = exit_code(&outcome);
+    if !check_succeeded {
+        code = code.max(EXIT_FINDINGS);
+    }
+    let printed = match cli.message_format {
+        Some(format) if format.is_json() => {
+            report::rustc::print(&outcome, &workspace, format, code == EXIT_OK, out)
+        }
+        Some(MessageFormat::Short) => report::print(Format::Short, cli.color, &outcome, out, err),
+        Some(_) => report::print(Format::Human, cli.color, &outcome, out, err),
+        None => report::print(cli.format, cli.color, &outcome, out, err),
+    };
     if let Err(io_err) = printed
         && io_err.kind() != std::io::ErrorKind::BrokenPipe
     {
         let _ = writeln!(err, "error: could not write the report: {io_err}");
         return EXIT_ERROR;
     }
+    code
+}
 
+type Selected = (Workspace, Vec<Input>, Vec<(PathBuf, String)>);
+
+/// The files to read: the paths given, else the packages cargo selects (as `cargo lvlint`,
+/// with a selection flag, or in a directory holding a `Cargo.toml`), else the current
+/// directory. Files outside the selection are read for the index but not reported.
+fn select_files(
+    cli: &Cli,
+    invocation: Invocation,
+    selection: &Selection<'_>,
+    cwd: &Path,
+) -> Result<Selected, String> {
+    let ask_cargo = cli.paths.is_empty()
+        && (invocation == Invocation::Cargo
+            || selection.is_given()
+            || cwd.join("Cargo.toml").is_file());
+    if ask_cargo {
+        let workspace = Workspace::load(selection, cwd).map_err(|e| e.to_string())?;
+        let (inputs, unreadable) = workspace.inputs(Some(cwd));
+        return Ok((workspace, inputs, unreadable));
+    }
+
+    let roots = if cli.paths.is_empty() { vec![PathBuf::from(".")] } else { cli.paths.clone() };
+    let found = walk::discover(&roots).map_err(|walk::MissingPath(path)| {
+        format!("error: `{}` does not exist; pass files or directories that do", path.display())
+    })?;
+    let mut inputs = Vec::new();
+    let mut unreadable = Vec::new();
+    for item in found {
+        match item {
+            walk::Found::File(path) => {
+                let display = walk::display_path(&path, Some(cwd));
+                inputs.push(Input { path, display, text: None, report: true });
+            }
+            walk::Found::Unreadable { path, reason } => unreadable.push((path, reason)),
+        }
+    }
+    Ok((Workspace::synthetic(cwd), inputs, unreadable))
+}
+
+/// `--stdin-filename` and `--only-report`: what an editor asks for one buffer or one saved
+/// file, while the rest of the project is still read for the index.
+fn apply_editor_flags(
+    cli: &Cli,
+    cwd: &Path,
+    inputs: &mut Vec<Input>,
+    stdin: &mut dyn Read,
+) -> Result<(), String> {
+    if !cli.only_report.is_empty() {
+        let wanted: HashSet<PathBuf> =
+            cli.only_report.iter().map(|p| same_file_key(cwd, p)).collect();
+        for input in inputs.iter_mut() {
+            input.report = input.report && wanted.contains(&same_file_key(cwd, &input.path));
+        }
+    }
+
+    let Some(name) = &cli.stdin_filename else { return Ok(()) };
+    let mut text = String::new();
+    stdin
+        .read_to_string(&mut text)
+        .map_err(|io_err| format!("could not read standard input as UTF-8 text: {io_err}"))?;
+    let key = same_file_key(cwd, name);
+    let mut text = Some(text);
+    for input in inputs.iter_mut() {
+        if same_file_key(cwd, &input.path) == key {
+            input.text = text.take();
+        } else {
+            input.report = false;
+        }
+    }
+    if let Some(text) = text {
+        // A buffer that is not on disk yet, or lies outside the walked paths.
+        let display = walk::display_path(name, Some(cwd));
+        inputs.push(Input { path: name.clone(), display, text: Some(text), report: true });
+    }
+    Ok(())
+}
+
+/// One spelling per file, so that an editor's absolute path matches a walked relative one.
+fn same_file_key(cwd: &Path, path: &Path) -> PathBuf {
+    let absolute = cwd.join(path);
+    std::fs::canonicalize(&absolute).unwrap_or(absolute)
+}
+
+fn exit_code(outcome: &engine::Outcome) -> i32 {
     if outcome.diagnostics.iter().any(|d| d.rule == rules::INTERNAL_ERROR.id) {
         return EXIT_ERROR;
     }

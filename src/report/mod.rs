@@ -4,6 +4,7 @@ pub mod github;
 mod human;
 mod json;
 pub mod location;
+pub mod rustc;
 pub mod sarif;
 mod short;
 
