@@ -435,14 +435,6 @@ impl Index {
         self.methods.get(&(owner.to_owned(), method.to_owned())).map_or(&[], Vec::as_slice)
     }
 
-    /// Every signature of a method named `method`, on any type or trait: for rules that must
-    /// stay silent when a call they cannot resolve might reach one of them.
-    pub fn methods_named<'a>(&'a self, method: &'a str) -> impl Iterator<Item = &'a FnSig> {
-        let inherent = self.methods.iter().filter(move |((_, name), _)| name == method);
-        let declared = self.trait_methods.iter().filter(move |((_, name), _)| name == method);
-        inherent.chain(declared).flat_map(|(_, sigs)| sigs.iter())
-    }
-
     /// The signatures of the method `method` declared by the trait `trait_name`.
     pub fn trait_methods(&self, trait_name: &str, method: &str) -> &[FnSig] {
         self.trait_methods

@@ -341,7 +341,7 @@ impl<'c> Infer<'c> {
             "clone" | "to_owned" | "cloned" if call.args.is_empty() => {
                 return self.cloned(&receiver);
             }
-            "unwrap" | "expect" | "unwrap_or_default" => {
+            "unwrap" | "expect" => {
                 return self.unwrap_option_result(&receiver);
             }
             "ok" => {

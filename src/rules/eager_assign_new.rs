@@ -289,18 +289,9 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
     /// A method call, `?` or field whose type lvlint does not know.
     fn untyped(&self, env: Env<'c, 'ast>, expr: &syn::Expr, depth: usize) -> Verdict {
         match expr {
-            syn::Expr::MethodCall(call) => {
-                // A project method that hands out a closure may be what this call reaches,
-                // through a receiver whose type lvlint cannot see: say nothing then.
-                let method = call.method.to_string();
-                if self
-                    .cx
-                    .index()
-                    .methods_named(&method)
-                    .any(|sig| self.returns_closure(sig) != Some(false))
-                {
-                    return Verdict::Unknown;
-                }
+            // A method resolves only through a receiver of known type: a project method of
+            // the same name that returns a closure is not enough to call this one lazy.
+            syn::Expr::MethodCall(_) => {
                 Verdict::Eager(Eager::Direct { computed: true, awaited: false })
             }
             syn::Expr::Try(try_expr) => match self.value(env, &try_expr.expr, depth) {
