@@ -397,12 +397,18 @@ impl<'c> Infer<'c> {
         if let Ty::QueryAs(row) = &receiver {
             let row = (**row).clone();
             let result = |ty: Ty| Ty::Path(PathTy::with_args("Result", vec![ty, Ty::path("_")]));
-            return match method.as_str() {
-                "fetch_one" => Some(result(row)),
-                "fetch_optional" => Some(result(Ty::wrap("Option", row))),
-                "fetch_all" => Some(result(Ty::wrap("Vec", row))),
-                "fetch" => None,
-                _ => Some(receiver.clone()),
+            return if is_one_of(&profile.fetch_one, &method) {
+                Some(result(row))
+            } else if is_one_of(&profile.fetch_optional, &method) {
+                Some(result(Ty::wrap("Option", row)))
+            } else if is_one_of(&profile.fetch_all, &method) {
+                Some(result(Ty::wrap("Vec", row)))
+            } else if method.starts_with("fetch") {
+                // A stream of rows, or a fetch lvlint does not model.
+                None
+            } else {
+                // Builder calls (`.bind(..)`) keep the query.
+                Some(receiver.clone())
             };
         }
         self.project_method(&receiver, &method)

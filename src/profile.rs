@@ -65,6 +65,10 @@ pub struct ApiProfile {
     /// Typed query functions (`query_as::<_, T>`) and macros (`query_as!(T, ..)`).
     pub query_as_fns: Vec<String>,
     pub query_as_macros: Vec<String>,
+    /// Methods of a typed query that fetch one row, an optional row, or every row.
+    pub fetch_one: Vec<String>,
+    pub fetch_optional: Vec<String>,
+    pub fetch_all: Vec<String>,
     /// Wrappers that dereference to their one type argument, for fields and methods.
     pub deref_wrappers: Vec<String>,
 }
@@ -122,6 +126,9 @@ impl Default for ApiProfile {
             jar_read_methods: names(&["get"]),
             query_as_fns: names(&["query_as"]),
             query_as_macros: names(&["query_as", "query_file_as"]),
+            fetch_one: names(&["fetch_one"]),
+            fetch_optional: names(&["fetch_optional"]),
+            fetch_all: names(&["fetch_all"]),
             deref_wrappers: names(&[
                 "Box",
                 "Rc",
