@@ -253,7 +253,7 @@ impl<'c, 'ast> Walker<'c, 'ast> {
         attrs: &'ast [syn::Attribute],
         block: &'ast syn::Block,
     ) {
-        let is_mount = rules::mount_fn(self.file, sig, attrs, self.current_trait(), &self.scope);
+        let is_mount = rules::is_mount_fn(self.file, sig, attrs, self.current_trait(), &self.scope);
         let saved_locals = std::mem::take(&mut self.locals);
         let saved_scope = self.scope.clone();
         let saved_mount = self.mount.clone();

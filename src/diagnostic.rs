@@ -117,6 +117,19 @@ impl Diagnostic {
         &self.file.display
     }
 
+    /// The message with the help and notes on lines of their own, for formats that show one
+    /// text only (GitHub annotations, SARIF results).
+    pub fn message_with_help(&self) -> String {
+        let mut text = self.message.clone();
+        if let Some(help) = &self.help {
+            text.push_str(&format!("\nhelp: {help}"));
+        }
+        for note in &self.notes {
+            text.push_str(&format!("\nnote: {note}"));
+        }
+        text
+    }
+
     /// The order diagnostics are reported in: path, line, column, then rule for stability.
     pub fn sort_key(&self) -> (&str, usize, usize, &'static str, &str) {
         (self.path(), self.span.start.line, self.span.start.column, self.rule, &self.message)

@@ -36,18 +36,6 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// The message with help and notes on lines of their own, as the annotation shows them.
-fn message(diag: &Diagnostic) -> String {
-    let mut text = diag.message.clone();
-    if let Some(help) = &diag.help {
-        text.push_str(&format!("\nhelp: {help}"));
-    }
-    for note in &diag.notes {
-        text.push_str(&format!("\nnote: {note}"));
-    }
-    text
-}
-
 /// The `key=value` list of one command.
 fn properties(diag: &Diagnostic, repo: &RepoRoot) -> String {
     let mut props = vec![format!("file={}", escape_property(&repo.shown(&diag.file)))];
@@ -76,7 +64,7 @@ pub fn write(outcome: &Outcome, repo: &RepoRoot, out: &mut dyn Write) -> io::Res
             "::{} {}::{}",
             command(diag.severity),
             properties(diag, repo),
-            escape_data(&message(diag))
+            escape_data(&diag.message_with_help())
         )?;
     }
     writeln!(out, "{}", summary_line(outcome))

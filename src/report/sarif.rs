@@ -240,18 +240,6 @@ fn artifact(repo: &RepoRoot, file: &SourceFile) -> ArtifactLocation {
     }
 }
 
-/// The message with the help and notes after it: code scanning shows only the message.
-fn message_text(diag: &Diagnostic) -> String {
-    let mut text = diag.message.clone();
-    if let Some(help) = &diag.help {
-        text.push_str(&format!("\nhelp: {help}"));
-    }
-    for note in &diag.notes {
-        text.push_str(&format!("\nnote: {note}"));
-    }
-    text
-}
-
 /// 64-bit FNV-1a; see the module comment for why it is spelt out.
 fn fnv1a(parts: &[&str]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -328,7 +316,7 @@ fn result<'a>(
         rule_id: diag.rule,
         rule_index: descriptors().position(|meta| meta.id == diag.rule),
         level: result_level(diag.severity),
-        message: Text { text: message_text(diag) },
+        message: Text { text: diag.message_with_help() },
         locations: vec![Location {
             id: None,
             physical_location: PhysicalLocation {

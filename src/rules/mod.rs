@@ -1,9 +1,8 @@
 //! The rules: one module per rule, registered in [`RULES`]. Each rule's user documentation
 //! lives in `rules/<id>.md`, embedded here for `lvlint explain` and the machine formats.
 
-use crate::body::{Cx, FileCx};
+use crate::body::Cx;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::ty::TyScope;
 
 mod eager_assign_new;
 mod mount_reads_request_assigns;
@@ -83,15 +82,4 @@ pub fn check_expr<'ast>(cx: &Cx<'_, 'ast>, expr: &'ast syn::Expr, out: &mut Vec<
 /// Runs every rule on one macro call (in expression or statement position).
 pub fn check_macro<'ast>(cx: &Cx<'_, 'ast>, mac: &'ast syn::Macro, out: &mut Vec<Diagnostic>) {
     eager_assign_new::check_macro(cx, mac, out);
-}
-
-/// Whether the walker should treat a function as a mount function; see the rule's module.
-pub fn mount_fn(
-    file: &FileCx<'_>,
-    sig: &syn::Signature,
-    attrs: &[syn::Attribute],
-    impl_trait: Option<&str>,
-    scope: &TyScope,
-) -> bool {
-    is_mount_fn(file, sig, attrs, impl_trait, scope)
 }

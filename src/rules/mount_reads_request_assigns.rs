@@ -92,31 +92,20 @@ pub fn is_mount_fn(
     sig.inputs.iter().any(|input| match input {
         syn::FnArg::Typed(typed) => scope
             .ty(&typed.ty)
-            .is_some_and(|ty| is_socket_type(&profile.socket_types, &file.index.resolve(&ty))),
+            .is_some_and(|ty| names_type(&profile.socket_types, &file.index.resolve(&ty))),
         syn::FnArg::Receiver(_) => false,
     })
 }
 
-/// `Socket`, through `&`, `&mut` and `Option`, in any order.
-fn is_socket_type(socket_types: &[String], ty: &Ty) -> bool {
+/// Whether `ty` is one of the named types through `&`, `&mut` and `Option`, in any order:
+/// how both socket and request values are recognised by type.
+fn names_type(names: &[String], ty: &Ty) -> bool {
     match ty {
-        Ty::Ref(inner) | Ty::Maybe(inner) => is_socket_type(socket_types, inner),
+        Ty::Ref(inner) | Ty::Maybe(inner) => names_type(names, inner),
         Ty::Path(path) if path.name() == "Option" => {
-            path.arg(0).is_some_and(|inner| is_socket_type(socket_types, inner))
+            path.arg(0).is_some_and(|inner| names_type(names, inner))
         }
-        Ty::Path(path) => is_one_of(socket_types, path.name()),
-        _ => false,
-    }
-}
-
-/// `Conn`, `Request`, ..., through `&`, `&mut` and `Option`, in any order.
-fn is_request_type(request_types: &[String], ty: &Ty) -> bool {
-    match ty {
-        Ty::Ref(inner) | Ty::Maybe(inner) => is_request_type(request_types, inner),
-        Ty::Path(path) if path.name() == "Option" => {
-            path.arg(0).is_some_and(|inner| is_request_type(request_types, inner))
-        }
-        Ty::Path(path) => is_one_of(request_types, path.name()),
+        Ty::Path(path) => is_one_of(names, path.name()),
         _ => false,
     }
 }
@@ -239,7 +228,7 @@ fn is_request(cx: &Cx<'_, '_>, expr: &syn::Expr, depth: usize) -> bool {
         return is_request_binding(cx, &name, next);
     }
     if let Some(ty) = known_type(cx, expr) {
-        return is_request_type(&profile.request_types, &ty);
+        return names_type(&profile.request_types, &ty);
     }
 
     // A field of unknown type (`ctx.req`) is judged by its name, like a binding.
@@ -271,7 +260,7 @@ fn is_request_binding(cx: &Cx<'_, '_>, name: &str, depth: usize) -> bool {
         return true;
     }
     match local.ty.as_ref().map(|ty| cx.index().resolve(ty)) {
-        Some(ty) if !is_unknown(&ty) => is_request_type(&profile.request_types, &ty),
+        Some(ty) if !is_unknown(&ty) => names_type(&profile.request_types, &ty),
         _ => is_one_of(&profile.request_names, name),
     }
 }
@@ -292,7 +281,7 @@ fn is_socket(cx: &Cx<'_, '_>, expr: &syn::Expr, depth: usize) -> bool {
         _ => {}
     }
     if let Some(ty) = known_type(cx, expr) {
-        return is_socket_type(&profile.socket_types, &ty);
+        return names_type(&profile.socket_types, &ty);
     }
     let Some(name) = syntax::expr_ident(expr) else { return false };
     let untyped = cx.env.lookup(&name).is_none_or(|(local, _)| {
