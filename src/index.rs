@@ -104,6 +104,8 @@ pub struct AliasDef {
 #[derive(Clone, Debug)]
 pub struct FnSig {
     pub name: String,
+    /// The module path of the function (for methods: of their impl).
+    pub module: Vec<String>,
     /// The declared return type, `Self` already replaced; `()` when none is written and
     /// `None` when it could not be read.
     pub ret: Option<Ty>,
@@ -249,6 +251,7 @@ impl Collector<'_> {
         };
         FnSig {
             name: sig.ident.to_string(),
+            module: self.mods.clone(),
             ret,
             is_async: sig.asyncness.is_some(),
             generics,
@@ -370,6 +373,15 @@ pub enum TypeDef<'a> {
     Enum(&'a EnumDef),
 }
 
+impl<'a> TypeDef<'a> {
+    pub fn module(&self) -> &'a Vec<String> {
+        match self {
+            TypeDef::Struct(def) => &def.module,
+            TypeDef::Enum(def) => &def.module,
+        }
+    }
+}
+
 impl Index {
     pub fn add(&mut self, facts: FileFacts) {
         for def in facts.structs {
@@ -457,23 +469,32 @@ impl Index {
     }
 
     /// The structs and enums a path may refer to: every definition of its last segment, or
-    /// those in the path's module when the path names one that holds any.
+    /// those the path's module picks (see [`pick`]).
     pub fn candidates(&self, path: &[String]) -> (Vec<&StructDef>, Vec<&EnumDef>) {
         let Some((name, module)) = path.split_last() else { return (Vec::new(), Vec::new()) };
-        let structs: Vec<&StructDef> = self.structs(name).iter().collect();
-        let enums: Vec<&EnumDef> = self.enums(name).iter().collect();
-        if structs.len() + enums.len() <= 1 || module.is_empty() {
-            return (structs, enums);
+        let defs: Vec<TypeDef<'_>> = (self.structs(name).iter().map(TypeDef::Struct))
+            .chain(self.enums(name).iter().map(TypeDef::Enum))
+            .collect();
+        let (mut structs, mut enums) = (Vec::new(), Vec::new());
+        for def in pick(&defs, module, |def| def.module()) {
+            match *def {
+                TypeDef::Struct(strukt) => structs.push(strukt),
+                TypeDef::Enum(def) => enums.push(def),
+            }
         }
-        let in_module = |def_module: &[String]| def_module.ends_with(module);
-        let picked_structs: Vec<&StructDef> =
-            structs.iter().copied().filter(|d| in_module(&d.module)).collect();
-        let picked_enums: Vec<&EnumDef> =
-            enums.iter().copied().filter(|d| in_module(&d.module)).collect();
-        if picked_structs.is_empty() && picked_enums.is_empty() {
-            return (structs, enums);
-        }
-        (picked_structs, picked_enums)
+        (structs, enums)
+    }
+
+    /// The methods `method` of the type a path names, picked by the type's module.
+    pub fn methods_for(&self, owner: &[String], method: &str) -> Vec<&FnSig> {
+        let Some((name, module)) = owner.split_last() else { return Vec::new() };
+        pick(self.methods(name, method), module, |sig| &sig.module)
+    }
+
+    /// The free functions a call path may reach, picked by module like [`Index::candidates`].
+    pub fn fns_for(&self, path: &[String]) -> Vec<&FnSig> {
+        let Some((name, module)) = path.split_last() else { return Vec::new() };
+        pick(self.fns(name), module, |sig| &sig.module)
     }
 
     /// Whether a project type (struct or enum) of this name exists at all.
@@ -516,6 +537,36 @@ impl Index {
             other => other.clone(),
         }
     }
+}
+
+/// Whether a definition in `def_module` is what a path written with `module` names: the path's
+/// module is the tail of the definition's (`models::User` for `app::models::User`).
+fn ends_with(def_module: &[String], module: &[String]) -> bool {
+    !module.is_empty() && def_module.ends_with(module)
+}
+
+/// Whether a definition is at least in the crate the path's module starts with.
+fn same_crate(def_module: &[String], module: &[String]) -> bool {
+    module.first().is_some_and(|key| def_module.first() == Some(key))
+}
+
+/// The definitions a path with `module` picks among same-named ones: those whose module ends
+/// with it, else those of its crate, else all (several then mean "unknown" to the caller).
+fn pick<'a, T>(
+    defs: &'a [T],
+    module: &[String],
+    module_of: impl Fn(&T) -> &Vec<String>,
+) -> Vec<&'a T> {
+    if defs.len() <= 1 || module.is_empty() {
+        return defs.iter().collect();
+    }
+    for fits in [ends_with as fn(&[String], &[String]) -> bool, same_crate] {
+        let picked: Vec<&T> = defs.iter().filter(|d| fits(module_of(d), module)).collect();
+        if !picked.is_empty() {
+            return picked;
+        }
+    }
+    defs.iter().collect()
 }
 
 /// Replaces generic parameters named in `params` by the matching `args` inside `ty`. A

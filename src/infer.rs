@@ -244,27 +244,30 @@ impl<'c> Infer<'c> {
             return Some(Ty::Serialized(Box::new(arg_ty(0)?)));
         }
 
-        if let [.., owner, _] = segments.as_slice()
+        let canonical = self.scope.canonical(path);
+        if let [.., owner, _] = canonical.as_slice()
             && syntax::is_upper(owner)
         {
-            return self.associated_call(env, owner, name, call, depth);
+            return self.associated_call(env, &canonical, call, depth);
         }
         if syntax::is_upper(name) {
-            return self.constructor(&segments);
+            return self.constructor(&canonical);
         }
         // A free function of the project.
-        self.sigs_ret(self.index().fns(name), None)
+        self.sigs_ret(self.index().fns_for(&canonical))
     }
 
     /// `Type::function(..)`: wrappers' `new`, then the project's associated functions.
     fn associated_call(
         &self,
         env: Env<'_, '_>,
-        owner: &str,
-        name: &str,
+        path: &[String],
         call: &syn::ExprCall,
         depth: usize,
     ) -> Option<Ty> {
+        let [.., owner, name] = path else { return None };
+        let (owner, name) = (owner.as_str(), name.as_str());
+        let owner_path = &path[..path.len() - 1];
         let first_arg = call.args.first().and_then(|a| self.ty(env, a, depth));
         match (owner, name) {
             ("Box" | "Rc" | "Arc", "new") => return Some(Ty::wrap(owner, first_arg?)),
@@ -276,20 +279,20 @@ impl<'c> Infer<'c> {
             ) => return Some(Ty::wrap(owner, Ty::path("_"))),
             _ => {}
         }
-        if let Some(owner_ty) = self.enum_variant_owner(&[owner.to_owned(), name.to_owned()]) {
+        if let Some(owner_ty) = self.enum_variant_owner(path) {
             return Some(owner_ty);
         }
-        let (owner_name, self_ty) = if owner == "Self" {
-            let self_ty = self.scope.self_ty.clone()?;
-            (self_ty.name()?.to_owned(), self_ty)
+        let self_ty = if owner == "Self" {
+            self.scope.self_ty.clone()?
         } else {
-            (owner.to_owned(), Ty::path(owner))
+            Ty::Path(PathTy { segments: owner_path.to_vec(), args: Vec::new() })
         };
-        let sigs = self.index().methods(&owner_name, name);
-        if sigs.is_empty() && name == "default" && self.index().has_type(&owner_name) {
+        let owner_path = self_ty.as_path()?.segments.clone();
+        let sigs = self.index().methods_for(&owner_path, name);
+        if sigs.is_empty() && name == "default" && self.index().has_type(self_ty.name()?) {
             return Some(self_ty);
         }
-        self.sigs_ret(sigs, None)
+        self.sigs_ret(sigs)
     }
 
     /// `Location(lat, lon)` and `Event::Moved(..)` build values of their type.
@@ -430,7 +433,7 @@ impl<'c> Infer<'c> {
                 binder.bind(&mut locals, pat, Some(elem), None, Binding::Param, visible);
                 self.ty(Env { locals: &locals }, &closure.body, depth + 1)?
             }
-            syn::Expr::Path(path) => self.constructor(&syntax::segments(&path.path))?,
+            syn::Expr::Path(path) => self.constructor(&self.scope.canonical(&path.path))?,
             _ => return None,
         };
         let mut args = outer.args.clone();
@@ -449,12 +452,12 @@ impl<'c> Infer<'c> {
                         .iter()
                         .flat_map(|b| self.index().trait_methods(b.name(), method).iter().cloned())
                         .collect();
-                    return self.sigs_ret(&sigs, None);
+                    return self.sigs_ret(&sigs);
                 }
                 Ty::Path(path) => {
-                    let sigs = self.index().methods(path.name(), method);
+                    let sigs = self.index().methods_for(&path.segments, method);
                     if !sigs.is_empty() {
-                        return self.sigs_ret(sigs, Some(&ty));
+                        return self.sigs_ret(sigs);
                     }
                     if self.index().has_type(path.name()) {
                         return None;
@@ -468,7 +471,7 @@ impl<'c> Infer<'c> {
     }
 
     /// The return type the signatures agree on; `None` when they disagree or none is known.
-    fn sigs_ret(&self, sigs: &[FnSig], _receiver: Option<&Ty>) -> Option<Ty> {
+    fn sigs_ret<'s>(&self, sigs: impl IntoIterator<Item = &'s FnSig>) -> Option<Ty> {
         let mut found: Option<Ty> = None;
         for sig in sigs {
             let ret = self.index().resolve(sig.ret.as_ref()?);

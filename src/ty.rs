@@ -189,12 +189,15 @@ pub struct ModuleCx {
     pub imports: HashMap<String, Vec<String>>,
     /// Types, traits and aliases the file defines at its top level.
     pub local_types: HashSet<String>,
+    /// Whether `module` starts with a crate key (the file sits under a `src` directory).
+    pub keyed: bool,
 }
 
 impl ModuleCx {
     pub fn new(display_path: &str, file: &syn::File) -> ModuleCx {
         let module = module_of_path(display_path);
-        let mut cx = ModuleCx { module, ..ModuleCx::default() };
+        let keyed = display_path.split('/').any(|p| p == "src");
+        let mut cx = ModuleCx { module, keyed, ..ModuleCx::default() };
         for item in &file.items {
             let name = match item {
                 syn::Item::Struct(item) => &item.ident,
@@ -211,18 +214,21 @@ impl ModuleCx {
         cx
     }
 
-    /// A written path made crate-relative where the file says what it means.
+    /// A written path made crate-relative where the file says what it means. `crate` stands
+    /// for the crate key; an upper-case name the file neither imports nor defines is placed in
+    /// this crate, which only narrows a choice between same-named project types.
     fn canonical(&self, leading_colon: bool, segments: Vec<String>) -> Vec<String> {
         let Some(first) = segments.first() else { return segments };
         if leading_colon {
             return segments;
         }
+        let crate_key = || self.crate_key().into_iter().cloned();
         match first.as_str() {
-            "crate" => segments[1..].to_vec(),
+            "crate" => crate_key().chain(segments[1..].iter().cloned()).collect(),
             "self" => self.module.iter().chain(&segments[1..]).cloned().collect(),
             "super" => {
                 let ups = segments.iter().take_while(|s| *s == "super").count();
-                let keep = self.module.len().saturating_sub(ups);
+                let keep = self.module.len().saturating_sub(ups).max(usize::from(self.keyed));
                 self.module[..keep].iter().chain(&segments[ups..]).cloned().collect()
             }
             name if self.imports.contains_key(name) => {
@@ -232,8 +238,19 @@ impl ModuleCx {
             name if segments.len() == 1 && self.local_types.contains(name) => {
                 self.module.iter().chain(&segments).cloned().collect()
             }
+            name if segments.len() == 1
+                && name != "Self"
+                && name.starts_with(char::is_uppercase) =>
+            {
+                crate_key().chain(segments).collect()
+            }
             _ => segments,
         }
+    }
+
+    /// The crate key: the first module segment, when the file sits under a `src` directory.
+    fn crate_key(&self) -> Option<&String> {
+        if self.keyed { self.module.first() } else { None }
     }
 
     fn absolute(&self, path: &[String]) -> Vec<String> {
@@ -241,17 +258,22 @@ impl ModuleCx {
     }
 }
 
-/// The module path of a file from its path: what follows the last `src` directory, without
-/// `lib`, `main` and `mod`; a file outside `src` is a module named after its stem.
+/// The module path of a file from its path: the crate's directory (the one holding `src`) as a
+/// crate key, then what follows `src`, without `lib`, `main` and `mod`. The key keeps two
+/// crates linted in one run apart (`crate::AppState` of each). A file outside `src` is a module
+/// named after its stem.
 pub fn module_of_path(display_path: &str) -> Vec<String> {
     let parts: Vec<&str> = display_path.split('/').filter(|p| !p.is_empty()).collect();
-    let start =
-        parts.iter().rposition(|p| *p == "src").map_or(parts.len().saturating_sub(1), |i| i + 1);
-    let mut module: Vec<String> = parts[start.min(parts.len())..]
-        .iter()
-        .map(|p| p.strip_suffix(".rs").unwrap_or(p).to_owned())
-        .collect();
-    if module.last().is_some_and(|last| matches!(last.as_str(), "lib" | "main" | "mod")) {
+    let Some(src) = parts.iter().rposition(|p| *p == "src") else {
+        let stem = parts.last().map(|p| p.strip_suffix(".rs").unwrap_or(p).to_owned());
+        return stem.into_iter().collect();
+    };
+    let key = src.checked_sub(1).and_then(|idx| parts.get(idx)).map(|k| k.replace('-', "_"));
+    let mut module: Vec<String> = key.into_iter().collect();
+    module.extend(parts[src + 1..].iter().map(|p| p.strip_suffix(".rs").unwrap_or(p).to_owned()));
+    if module.len() > 1
+        && module.last().is_some_and(|l| matches!(l.as_str(), "lib" | "main" | "mod"))
+    {
         module.pop();
     }
     module

@@ -384,7 +384,7 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
             return Verdict::Lazy;
         }
 
-        match self.factory(&segments) {
+        match self.factory(&self.cx.scope.canonical(&callee.path)) {
             Some(true) => Verdict::Lazy,
             Some(false) => computed,
             None => Verdict::Unknown,
@@ -392,30 +392,22 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
     }
 
     /// Whether the function a call path names returns a closure: `Some(false)` also for a
-    /// function lvlint cannot see (another crate's), `None` when the candidates disagree.
+    /// function lvlint cannot see (another crate's), `None` when the candidates disagree. The
+    /// path is canonical, so its module picks among same-named functions.
     fn factory(&self, segments: &[String]) -> Option<bool> {
         let index = self.cx.index();
-        let (sigs, module): (&[FnSig], Option<&str>) = match segments {
+        let candidates: Vec<&FnSig> = match segments {
             [.., owner, name] if syntax::is_upper(owner) => {
-                let owner = if owner == "Self" {
-                    self.cx.scope.self_ty.as_ref().and_then(Ty::name)?.to_owned()
+                let owner_path = if owner == "Self" {
+                    self.cx.scope.self_ty.as_ref().and_then(Ty::as_path)?.segments.clone()
                 } else {
-                    owner.clone()
+                    segments[..segments.len() - 1].to_vec()
                 };
-                (index.methods(&owner, name), None)
+                index.methods_for(&owner_path, name)
             }
-            [.., module, name] => (index.fns(name), Some(module.as_str())),
-            [name] => (index.fns(name), None),
             [] => return None,
+            _ => index.fns_for(segments),
         };
-        let in_module: Vec<&FnSig> = match module {
-            Some(module) if !matches!(module, "crate" | "super" | "self") => {
-                sigs.iter().filter(|sig| defined_in_module(sig, module)).collect()
-            }
-            _ => Vec::new(),
-        };
-        let candidates: Vec<&FnSig> =
-            if in_module.is_empty() { sigs.iter().collect() } else { in_module };
         let mut answers = candidates.iter().map(|sig| self.returns_closure(sig));
         let first = answers.next().unwrap_or(Some(false))?;
         answers.all(|answer| answer == Some(first)).then_some(first)
@@ -559,22 +551,6 @@ fn is_callable(ty: &Ty) -> Option<bool> {
         }
         Ty::Maybe(_) | Ty::QueryAs(_) | Ty::Unseen { .. } | Ty::Never => None,
     }
-}
-
-/// Whether a function was defined in a file named after `module` (`accounts.rs` or
-/// `accounts/mod.rs`).
-///
-/// FIXME: inline `mod accounts { .. }` blocks and `use` renames are not followed, so a call
-/// through them sees every same-named function — recording each function's module path in the
-/// index would fix it.
-fn defined_in_module(sig: &FnSig, module: &str) -> bool {
-    let path = sig.loc.file.path();
-    let stem = path.file_stem().and_then(|s| s.to_str());
-    if stem == Some(module) {
-        return true;
-    }
-    let parent = path.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str());
-    stem == Some("mod") && parent == Some(module)
 }
 
 /// The expression a closure body hands back when it is a single expression or a block whose
