@@ -10,13 +10,13 @@
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::{Arc, Barrier, Mutex, OnceLock};
+use std::sync::{Arc, Barrier, Mutex, OnceLock, RwLock};
 
 use rayon::prelude::*;
 
 use crate::body::{self, FileCx};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::index::{FileFacts, Index};
+use crate::index::{self, Fields, FileFacts, Index};
 use crate::prefilter::{Prefilter, TextFacts};
 use crate::profile::ApiProfile;
 use crate::rules;
@@ -24,12 +24,38 @@ use crate::settings::Levels;
 use crate::source::SourceFile;
 use crate::suppress::Directives;
 use crate::syntax;
+use crate::ty::Ty;
 
 /// Each worker thread's stack: deep but legal syntax must not overflow it.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// Bracket nesting deeper than this is reported as `too-deeply-nested` instead of parsed.
 pub const MAX_NESTING: usize = 500;
+
+/// How far into a file to look for a NUL byte, the mark of a binary file (as git does).
+const BINARY_SNIFF_LEN: usize = 8000;
+
+/// A test-only fault: a file whose text holds this marker panics while it is parsed, so that
+/// the tests can see a panic become an `internal-error` while the run goes on.
+static PANIC_MARKER: RwLock<Option<String>> = RwLock::new(None);
+
+/// Makes every file whose text holds `marker` panic while parsed; `None` turns it off. For
+/// the tests of the panic path only.
+#[doc(hidden)]
+pub fn inject_panic_marker(marker: Option<&str>) {
+    if let Ok(mut guard) = PANIC_MARKER.write() {
+        *guard = marker.map(str::to_owned);
+    }
+}
+
+fn panic_if_marked(text: &str) {
+    let Ok(guard) = PANIC_MARKER.read() else { return };
+    if let Some(marker) = guard.as_deref()
+        && text.contains(marker)
+    {
+        panic!("injected panic for `{marker}`");
+    }
+}
 
 /// A file to lint, as discovery found it.
 #[derive(Clone, Debug)]
@@ -89,7 +115,7 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
 
     // Read every file and learn, from its text alone, whether it is a candidate and which
     // names it may define.
-    let loaded: Vec<Result<Loaded, Diagnostic>> =
+    let loaded: Vec<Result<Loaded, Box<Diagnostic>>> =
         inputs.into_par_iter().map(|input| load(input, &prefilter, options)).collect();
     let mut files = Vec::with_capacity(loaded.len());
     for item in loaded {
@@ -97,7 +123,7 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
             Ok(file) => files.push(file),
             Err(diag) => {
                 outcome.parse_failures += 1;
-                outcome.diagnostics.push(diag);
+                outcome.diagnostics.push(*diag);
             }
         }
     }
@@ -138,11 +164,11 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
             }
             outcome.diagnostics.extend(diags);
             if let Some(facts) = facts {
-                facts.mentioned_names(&mut new_names);
+                needed_mentions(&facts, &needed, &mut new_names);
                 index.add(facts);
             }
         }
-        new_names.retain(|name| !needed.contains(name));
+        new_names.retain(|name| !needed.contains(name) && crate::prefilter::worth_looking_up(name));
         if new_names.is_empty() && !options.parse_all {
             break;
         }
@@ -161,11 +187,51 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
     outcome
 }
 
+/// The names the needed items of `facts` lead to: the field types of needed structs and enums,
+/// the targets of needed aliases, the return types of needed functions and of the methods of
+/// needed types and traits. Generic parameters are left out. The other items of the file were
+/// parsed along but lead nowhere: no query reaches them.
+fn needed_mentions(facts: &FileFacts, needed: &HashSet<String>, out: &mut HashSet<String>) {
+    let mut add = |ty: &Option<Ty>, generics: &[String]| {
+        let Some(ty) = ty else { return };
+        let mut names = HashSet::new();
+        index::type_names(ty, &mut names);
+        out.extend(names.into_iter().filter(|name| !generics.contains(name)));
+    };
+    let mut add_fields = |fields: &Fields, generics: &[String]| match fields {
+        Fields::Named(fields) => fields.iter().for_each(|(_, ty)| add(ty, generics)),
+        Fields::Tuple(fields) => fields.iter().for_each(|ty| add(ty, generics)),
+        Fields::Unit => {}
+    };
+    for def in facts.structs.iter().filter(|d| needed.contains(&d.name)) {
+        add_fields(&def.fields, &def.generics);
+    }
+    for def in facts.enums.iter().filter(|d| needed.contains(&d.name)) {
+        def.variants.iter().for_each(|v| add_fields(&v.fields, &def.generics));
+    }
+    let mut add = |ty: &Option<Ty>, generics: &[String]| {
+        let Some(ty) = ty else { return };
+        let mut names = HashSet::new();
+        index::type_names(ty, &mut names);
+        out.extend(names.into_iter().filter(|name| !generics.contains(name)));
+    };
+    for def in facts.aliases.iter().filter(|d| needed.contains(&d.name)) {
+        add(&def.target, &def.generics);
+    }
+    for sig in facts.fns.iter().filter(|s| needed.contains(&s.name)) {
+        add(&sig.ret, &sig.generics);
+    }
+    let owned = facts.methods.iter().chain(&facts.trait_methods);
+    for (_, sig) in owned.filter(|(owner, _)| needed.contains(owner)) {
+        add(&sig.ret, &sig.generics);
+    }
+}
+
 fn load(
     mut input: Input,
     prefilter: &Prefilter,
     options: &EngineOptions<'_>,
-) -> Result<Loaded, Diagnostic> {
+) -> Result<Loaded, Box<Diagnostic>> {
     let bytes = match input.text.take() {
         Some(text) => text.into_bytes(),
         None => std::fs::read(&input.path).map_err(|err| {
@@ -183,14 +249,29 @@ fn load(
             ),
         )
     })?;
+    let sniffed = text.as_bytes().get(..BINARY_SNIFF_LEN).unwrap_or(text.as_bytes());
+    if let Some(at) = memchr_nul(sniffed) {
+        return Err(io_error(
+            &input,
+            format!(
+                "`{}` looks like a binary file (NUL byte at offset {at}), not Rust source; \
+                 exclude it from the paths given to lvlint",
+                input.display
+            ),
+        ));
+    }
     let facts = prefilter.scan(&text, options.parse_all);
     let source = Arc::new(SourceFile::new(input.path, input.display, text));
     Ok(Loaded { source, facts, report: input.report })
 }
 
-fn io_error(input: &Input, message: String) -> Diagnostic {
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+fn io_error(input: &Input, message: String) -> Box<Diagnostic> {
     let file = Arc::new(SourceFile::new(input.path.clone(), input.display.clone(), String::new()));
-    builtin(&rules::IO_ERROR, file, Span::default(), message)
+    Box::new(builtin(&rules::IO_ERROR, file, Span::default(), message))
 }
 
 /// A diagnostic of one of the built-in kinds (`syntax-error`, ...), at its default level.
@@ -228,6 +309,7 @@ enum Parsed {
 
 fn parse(file: &Loaded) -> Parsed {
     let source = &file.source;
+    panic_if_marked(&source.text);
     if let Some(depth) = nesting_over_limit(&source.text) {
         let span = source.span(depth..depth);
         let message = format!(
@@ -305,7 +387,7 @@ fn check_candidates(
                     let facts = FileFacts::extract(&tree, &file.source, offset);
                     Ok((tree, offset, facts))
                 }
-                Parsed::Failed(diag) => Err(diag),
+                Parsed::Failed(diag) => Err(Box::new(diag)),
             }));
             match parsed {
                 Ok(Ok((tree, offset, facts))) => {
@@ -319,7 +401,7 @@ fn check_candidates(
                 Ok(Err(diag)) => {
                     failures += 1;
                     if file.report {
-                        diagnostics.push(diag);
+                        diagnostics.push(*diag);
                     }
                 }
                 Err(_) => diagnostics.push(internal_error(&file.source, "parsing")),

@@ -21,7 +21,7 @@ pub struct LevelFlag {
 
 impl Default for Levels {
     fn default() -> Levels {
-        let by_rule = rules::all_ids().map(|(id, level)| (id, level)).collect();
+        let by_rule = rules::all_ids().collect();
         Levels { by_rule }
     }
 }

@@ -2,4 +2,6 @@
 
 mod cli;
 mod fixtures;
+mod hostile;
+mod parse_all;
 mod util;
