@@ -32,6 +32,11 @@ const STACK_SIZE: usize = 256 * 1024 * 1024;
 /// Bracket nesting deeper than this is reported as `too-deeply-nested` instead of parsed.
 pub const MAX_NESTING: usize = 500;
 
+/// An unbracketed run of operators longer than this is reported as `too-deeply-nested`: see
+/// [`crate::prefilter::operator_run_over`]. A debug build still parses 45,000 levels of every
+/// shape on the worker stack; release builds several times more.
+pub const MAX_OPERATOR_RUN: usize = 40_000;
+
 /// How far into a file to look for a NUL byte, the mark of a binary file (as git does).
 const BINARY_SNIFF_LEN: usize = 8000;
 
@@ -317,6 +322,20 @@ fn parse(file: &Loaded) -> Parsed {
              it (split the expression or exclude the generated file)",
             source.display
         );
+        return Parsed::Failed(builtin(
+            &rules::TOO_DEEPLY_NESTED,
+            Arc::clone(source),
+            span,
+            message,
+        ));
+    }
+    if let Some(at) = crate::prefilter::operator_run_over(&source.text, MAX_OPERATOR_RUN) {
+        let message = format!(
+            "`{}` chains more than {MAX_OPERATOR_RUN} operators without brackets here; lvlint \
+             does not analyse it (split the expression or exclude the generated file)",
+            source.display
+        );
+        let span = source.span(at..at);
         return Parsed::Failed(builtin(
             &rules::TOO_DEEPLY_NESTED,
             Arc::clone(source),

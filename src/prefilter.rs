@@ -371,6 +371,78 @@ fn code_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// The byte offset where an unbracketed run of operators first passes `limit`, if it does.
+///
+/// Prefix operators (`!!!x`, `|x| |y| ..`, `return return ..`), operator chains (`a + a + ..`),
+/// method chains (`x.a().a()..`) and `else if` chains nest the syntax tree one level per
+/// operator without a bracket, and syn, the walker and the tree's drop recurse once per level:
+/// past some hundred thousand levels even a 256 MB stack overflows, which aborts the process.
+/// The run of one bracket level ends at its `,` and `;`; the runs of the open levels add up.
+pub fn operator_run_over(text: &str, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut runs: Vec<usize> = vec![0];
+    let mut total = 0usize;
+    let mut idx = 0;
+    while let Some(&byte) = bytes.get(idx) {
+        let next = bytes.get(idx + 1).copied();
+        let mut step = 0;
+        match byte {
+            b'/' if next == Some(b'/') => idx = find_from(bytes, idx, |b| b == b'\n'),
+            b'/' if next == Some(b'*') => idx = skip_block_comment(bytes, idx + 2),
+            b'"' => idx = skip_string(bytes, idx + 1),
+            b'\'' => idx = skip_char_or_lifetime(bytes, idx),
+            b'(' | b'[' | b'{' => {
+                runs.push(0);
+                idx += 1;
+            }
+            b')' | b']' | b'}' => {
+                if runs.len() > 1 {
+                    total -= runs.pop().unwrap_or(0);
+                }
+                idx += 1;
+                // A block ends its statement or item, unless an `else` goes on with it.
+                if byte == b'}'
+                    && !next_word_is(bytes, idx, "else")
+                    && let Some(run) = runs.last_mut()
+                {
+                    total -= std::mem::take(run);
+                }
+            }
+            b',' | b';' => {
+                if let Some(run) = runs.last_mut() {
+                    total -= std::mem::take(run);
+                }
+                idx += 1;
+            }
+            b'.' | b'!' | b'-' | b'+' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'=' | b'<'
+            | b'>' | b'?' => {
+                step = 1;
+                idx += 1;
+            }
+            _ if byte.is_ascii_alphabetic() || byte == b'_' => {
+                let start = idx;
+                while bytes.get(idx).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+                    idx += 1;
+                }
+                if matches!(text.get(start..idx), Some("else" | "return" | "break" | "move")) {
+                    step = 1;
+                }
+            }
+            _ => idx += 1,
+        }
+        if step > 0 {
+            if let Some(run) = runs.last_mut() {
+                *run += step;
+            }
+            total += step;
+            if total > limit {
+                return Some(idx.saturating_sub(1));
+            }
+        }
+    }
+    None
+}
+
 /// The index after a string whose body starts at `idx` (escapes honoured).
 fn skip_string(bytes: &[u8], mut idx: usize) -> usize {
     while let Some(&byte) = bytes.get(idx) {
@@ -485,6 +557,17 @@ mod tests {
                 "s", "{", "let", "c", "}"
             ]
         );
+    }
+
+    #[test]
+    fn operator_runs_add_up_across_open_brackets_and_end_at_commas() {
+        assert_eq!(operator_run_over("f(a + b, c + d, e + f)", 2), None);
+        assert_eq!(operator_run_over("a + (b + (c + d))", 2), Some(12));
+        assert_eq!(operator_run_over("let s = \"++++++\"; // ++++", 2), None);
+        assert_eq!(operator_run_over("x.a().b()", 1), Some(5));
+        assert_eq!(operator_run_over("fn a() -> u8 { 1 }\nfn b() -> u8 { 2 }", 3), None);
+        assert_eq!(operator_run_over("if a {} else if b {} else if c {}", 1), Some(24));
+        assert_eq!(operator_run_over("[-1, -2, -3, -4]", 1), None);
     }
 
     #[test]

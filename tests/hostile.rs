@@ -86,6 +86,26 @@ fn expression_nested_ten_thousand_deep_is_too_deeply_nested() {
 }
 
 #[test]
+fn operator_runs_past_the_limit_are_too_deeply_nested() {
+    let mut unary = String::from("fn mount(socket: Socket) {\n    let x = ");
+    unary.push_str(&"!".repeat(1_000_000));
+    unary.push_str("true;\n}\n");
+    let mut closures = String::from("fn mount(socket: Socket) {\n    let f = ");
+    closures.push_str(&"|x| ".repeat(150_000));
+    closures.push_str("1;\n}\n");
+    let dir = case(&[("closures.rs", closures.as_bytes()), ("unary.rs", unary.as_bytes())]);
+    let expected = format!(
+        "<dir>/closures.rs:2:80011: error[too-deeply-nested]: `<dir>/closures.rs` chains more \
+         than 40000 operators without brackets here; lvlint does not analyse it (split the \
+         expression or exclude the generated file)\n\
+         <dir>/unary.rs:2:40012: error[too-deeply-nested]: `<dir>/unary.rs` chains more than \
+         40000 operators without brackets here; lvlint does not analyse it (split the \
+         expression or exclude the generated file)\n{WITNESS_REPORT}"
+    );
+    assert_short(dir.path(), &expected, 1);
+}
+
+#[test]
 fn method_chain_twenty_thousand_long_is_parsed_and_checked() {
     let mut text = String::from("fn mount(socket: Socket) {\n    let x = socket");
     text.push_str(&".touch()".repeat(20_000));
@@ -122,6 +142,16 @@ fn single_ten_megabyte_line_reports_the_right_column_and_clips_the_snippet() {
          expected an expression\n{WITNESS_REPORT}"
     );
     assert_short(dir.path(), &expected, 1);
+
+    let seen = run_on(dir.path(), &["--color", "never"]);
+    let window = format!("…{}\"; let y = ; }}", "a".repeat(49));
+    let report = format!(
+        "error[syntax-error]: could not parse `<dir>/line.rs`: expected an expression\n  --> \
+         <dir>/line.rs:1:{column}\n   | {window}\n   | {}^\n",
+        " ".repeat(61)
+    );
+    assert!(seen.stdout.starts_with(&report), "{}", &seen.stdout[..seen.stdout.len().min(600)]);
+    assert!(seen.stdout.len() < 2000, "the snippet is not clipped: {} bytes", seen.stdout.len());
 }
 
 #[test]

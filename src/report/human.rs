@@ -105,7 +105,11 @@ pub fn print(outcome: &Outcome, color: ColorChoice, out: &mut dyn Write) -> io::
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     for diag in &outcome.diagnostics {
         let mut rendered = String::new();
-        if handler.render_report(&mut rendered, &report(diag)).is_err() {
+        if has_long_line(diag) {
+            // miette pads to the column and panics past `u16::MAX`; a clipped window of the
+            // line says as much.
+            rendered = clipped(diag);
+        } else if handler.render_report(&mut rendered, &report(diag)).is_err() {
             rendered = format!(
                 "{}[{}]: {}\n  --> {}:{}:{}\n",
                 diag.severity.as_str(),
@@ -119,4 +123,35 @@ pub fn print(outcome: &Outcome, color: ColorChoice, out: &mut dyn Write) -> io::
         writeln!(out, "{rendered}")?;
     }
     Ok(())
+}
+
+/// Lines longer than this (minified or generated code) are shown as a clipped window.
+const MAX_SNIPPET_LINE: usize = 1000;
+
+fn has_long_line(diag: &Diagnostic) -> bool {
+    let own = [diag.span.start.line, diag.span.end.line];
+    let labelled = diag.labels.iter().filter(|l| l.file.is_none()).map(|l| l.span.start.line);
+    own.into_iter().chain(labelled).any(|line| diag.file.line_text(line).len() > MAX_SNIPPET_LINE)
+}
+
+/// The plain report of a diagnostic on a very long line: at most 60 characters of the line on
+/// each side of the column, `…` where it was cut, and a caret under the column.
+fn clipped(diag: &Diagnostic) -> String {
+    let line = diag.file.line_text(diag.span.start.line);
+    let column = diag.span.start.column.saturating_sub(1);
+    let from = column.saturating_sub(60);
+    let window: String = line.chars().skip(from).take(120).collect();
+    let cut_before = if from > 0 { "…" } else { "" };
+    let cut_after = if line.chars().count() > from + 120 { "…" } else { "" };
+    let caret_at = cut_before.chars().count() + column - from;
+    format!(
+        "{}[{}]: {}\n  --> {}:{}:{}\n   | {cut_before}{window}{cut_after}\n   | {}^\n",
+        diag.severity.as_str(),
+        diag.rule,
+        diag.message,
+        diag.path(),
+        diag.span.start.line,
+        diag.span.start.column,
+        " ".repeat(caret_at)
+    )
 }
