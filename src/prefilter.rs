@@ -420,11 +420,9 @@ pub fn operator_run_over(text: &str, limit: usize) -> Option<usize> {
                 idx += 1;
             }
             _ if byte.is_ascii_alphabetic() || byte == b'_' => {
-                let start = idx;
-                while bytes.get(idx).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
-                    idx += 1;
-                }
-                if matches!(text.get(start..idx), Some("else" | "return" | "break" | "move")) {
+                let (end, word) = word_or_raw_string(text, idx);
+                idx = end;
+                if matches!(word, "else" | "return" | "break" | "move") {
                     step = 1;
                 }
             }
@@ -441,6 +439,111 @@ pub fn operator_run_over(text: &str, limit: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// The text with the bodies of its functions blanked out (every byte but newlines made a
+/// space), for a file parsed only for the index: the index reads signatures and items, and
+/// most of a parse's time goes into bodies. Byte offsets, lines and so every span stay as
+/// they were. A body that holds an item keyword is kept, since the index reads items nested
+/// in functions. `None` when there is no body to blank.
+pub fn blank_fn_bodies(text: &str) -> Option<String> {
+    const NESTED_ITEMS: [&str; 8] =
+        ["fn", "struct", "enum", "type", "trait", "impl", "union", "macro_rules"];
+    let bytes = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut after_fn = false;
+    let mut idx = 0;
+    while let Some(&byte) = bytes.get(idx) {
+        let next = bytes.get(idx + 1).copied();
+        match byte {
+            b'/' if next == Some(b'/') => idx = find_from(bytes, idx, |b| b == b'\n'),
+            b'/' if next == Some(b'*') => idx = skip_block_comment(bytes, idx + 2),
+            b'"' => idx = skip_string(bytes, idx + 1),
+            b'\'' => idx = skip_char_or_lifetime(bytes, idx),
+            b';' | b'}' => {
+                after_fn = false;
+                idx += 1;
+            }
+            b'{' if after_fn => {
+                after_fn = false;
+                let close = matching_brace(text, idx);
+                let body = text.get(idx + 1..close).unwrap_or("");
+                let nested = code_tokens(body).any(|(_, word)| NESTED_ITEMS.contains(&word));
+                if !nested {
+                    let blanked = out.get_or_insert_with(|| bytes.to_vec());
+                    for slot in blanked.iter_mut().take(close).skip(idx + 1) {
+                        if *slot != b'\n' {
+                            *slot = b' ';
+                        }
+                    }
+                }
+                idx = close;
+            }
+            _ if byte.is_ascii_alphabetic() || byte == b'_' => {
+                let (end, word) = word_or_raw_string(text, idx);
+                idx = end;
+                if word == "fn" {
+                    after_fn = true;
+                }
+            }
+            _ => idx += 1,
+        }
+    }
+    out.and_then(|bytes| String::from_utf8(bytes).ok())
+}
+
+/// The index of the `}` closing the `{` at `open` (or the end of the text).
+fn matching_brace(text: &str, open: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut idx = open;
+    while let Some(&byte) = bytes.get(idx) {
+        let next = bytes.get(idx + 1).copied();
+        match byte {
+            b'/' if next == Some(b'/') => idx = find_from(bytes, idx, |b| b == b'\n'),
+            b'/' if next == Some(b'*') => idx = skip_block_comment(bytes, idx + 2),
+            b'"' => idx = skip_string(bytes, idx + 1),
+            b'\'' => idx = skip_char_or_lifetime(bytes, idx),
+            b'{' => {
+                depth += 1;
+                idx += 1;
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return idx;
+                }
+                idx += 1;
+            }
+            _ if byte.is_ascii_alphabetic() || byte == b'_' => {
+                idx = word_or_raw_string(text, idx).0;
+            }
+            _ => idx += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The end of the identifier at `idx` and the identifier; a raw or byte string it prefixes
+/// (`r#".."#`, `br".."`, `b".."`) is skipped whole and gives an empty word.
+fn word_or_raw_string(text: &str, idx: usize) -> (usize, &str) {
+    let bytes = text.as_bytes();
+    let mut end = idx;
+    while bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+        end += 1;
+    }
+    let word = text.get(idx..end).unwrap_or("");
+    let after = bytes.get(end).copied();
+    if matches!(word, "r" | "br" | "cr")
+        && matches!(after, Some(b'"' | b'#'))
+        && let Some(string_end) = skip_raw_string(bytes, end)
+    {
+        return (string_end, "");
+    }
+    if matches!(word, "b" | "c") && after == Some(b'"') {
+        return (skip_string(bytes, end + 1), "");
+    }
+    (end, word)
 }
 
 /// The index after a string whose body starts at `idx` (escapes honoured).
@@ -568,6 +671,19 @@ mod tests {
         assert_eq!(operator_run_over("fn a() -> u8 { 1 }\nfn b() -> u8 { 2 }", 3), None);
         assert_eq!(operator_run_over("if a {} else if b {} else if c {}", 1), Some(24));
         assert_eq!(operator_run_over("[-1, -2, -3, -4]", 1), None);
+    }
+
+    #[test]
+    fn function_bodies_are_blanked_unless_they_hold_items() {
+        let text = "fn a() -> u8 { let s = \"}\";\n 1 }\nstruct S { f: fn(u8) }\n\
+                    fn b() { struct Inner; }\nimpl S { fn c(&self) {x} }";
+        let blanked = blank_fn_bodies(text).unwrap_or_default();
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(
+            blanked,
+            "fn a() -> u8 {             \n   }\nstruct S { f: fn(u8) }\n\
+             fn b() { struct Inner; }\nimpl S { fn c(&self) { } }"
+        );
     }
 
     #[test]
