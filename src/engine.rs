@@ -14,13 +14,13 @@
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::{Arc, Barrier, Mutex, OnceLock};
+use std::sync::{Arc, Barrier, Mutex, OnceLock, RwLock};
 
 use rayon::prelude::*;
 
 use crate::body::{self, FileCx};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::index::{FileFacts, Index};
+use crate::index::{self, Fields, FileFacts, Index};
 use crate::prefilter::{Prefilter, TextFacts};
 use crate::profile::ApiProfile;
 use crate::rules;
@@ -28,12 +28,43 @@ use crate::settings::Levels;
 use crate::source::SourceFile;
 use crate::suppress::Directives;
 use crate::syntax;
+use crate::ty::Ty;
 
 /// Each worker thread's stack: deep but legal syntax must not overflow it.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// Bracket nesting deeper than this is reported as `too-deeply-nested` instead of parsed.
 pub const MAX_NESTING: usize = 500;
+
+/// An unbracketed run of operators longer than this is reported as `too-deeply-nested`: see
+/// [`crate::prefilter::operator_run_over`]. A debug build still parses 45,000 levels of every
+/// shape on the worker stack; release builds several times more.
+pub const MAX_OPERATOR_RUN: usize = 40_000;
+
+/// How far into a file to look for a NUL byte, the mark of a binary file (as git does).
+const BINARY_SNIFF_LEN: usize = 8000;
+
+/// A test-only fault: a file whose text holds this marker panics while it is parsed, so that
+/// the tests can see a panic become an `internal-error` while the run goes on.
+static PANIC_MARKER: RwLock<Option<String>> = RwLock::new(None);
+
+/// Makes every file whose text holds `marker` panic while parsed; `None` turns it off. For
+/// the tests of the panic path only.
+#[doc(hidden)]
+pub fn inject_panic_marker(marker: Option<&str>) {
+    if let Ok(mut guard) = PANIC_MARKER.write() {
+        *guard = marker.map(str::to_owned);
+    }
+}
+
+fn panic_if_marked(text: &str) {
+    let Ok(guard) = PANIC_MARKER.read() else { return };
+    if let Some(marker) = guard.as_deref()
+        && text.contains(marker)
+    {
+        panic!("injected panic for `{marker}`");
+    }
+}
 
 /// A file to lint, as discovery found it.
 #[derive(Clone, Debug)]
@@ -93,7 +124,7 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
 
     // Read every file and learn, from its text alone, whether it is a candidate and which
     // names it may define.
-    let loaded: Vec<Result<Loaded, Diagnostic>> =
+    let loaded: Vec<Result<Loaded, Box<Diagnostic>>> =
         inputs.into_par_iter().map(|input| load(input, &prefilter, options)).collect();
     let mut files = Vec::with_capacity(loaded.len());
     for item in loaded {
@@ -101,7 +132,7 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
             Ok(file) => files.push(file),
             Err(diag) => {
                 outcome.parse_failures += 1;
-                outcome.diagnostics.push(diag);
+                outcome.diagnostics.push(*diag);
             }
         }
     }
@@ -142,11 +173,11 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
             }
             outcome.diagnostics.extend(diags);
             if let Some(facts) = facts {
-                facts.mentioned_names(&mut new_names);
+                needed_mentions(&facts, &needed, &mut new_names);
                 index.add(facts);
             }
         }
-        new_names.retain(|name| !needed.contains(name));
+        new_names.retain(|name| !needed.contains(name) && crate::prefilter::worth_looking_up(name));
         if new_names.is_empty() && !options.parse_all {
             break;
         }
@@ -165,11 +196,51 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
     outcome
 }
 
+/// The names the needed items of `facts` lead to: the field types of needed structs and enums,
+/// the targets of needed aliases, the return types of needed functions and of the methods of
+/// needed types and traits. Generic parameters are left out. The other items of the file were
+/// parsed along but lead nowhere: no query reaches them.
+fn needed_mentions(facts: &FileFacts, needed: &HashSet<String>, out: &mut HashSet<String>) {
+    let mut add = |ty: &Option<Ty>, generics: &[String]| {
+        let Some(ty) = ty else { return };
+        let mut names = HashSet::new();
+        index::type_names(ty, &mut names);
+        out.extend(names.into_iter().filter(|name| !generics.contains(name)));
+    };
+    let mut add_fields = |fields: &Fields, generics: &[String]| match fields {
+        Fields::Named(fields) => fields.iter().for_each(|(_, ty)| add(ty, generics)),
+        Fields::Tuple(fields) => fields.iter().for_each(|ty| add(ty, generics)),
+        Fields::Unit => {}
+    };
+    for def in facts.structs.iter().filter(|d| needed.contains(&d.name)) {
+        add_fields(&def.fields, &def.generics);
+    }
+    for def in facts.enums.iter().filter(|d| needed.contains(&d.name)) {
+        def.variants.iter().for_each(|v| add_fields(&v.fields, &def.generics));
+    }
+    let mut add = |ty: &Option<Ty>, generics: &[String]| {
+        let Some(ty) = ty else { return };
+        let mut names = HashSet::new();
+        index::type_names(ty, &mut names);
+        out.extend(names.into_iter().filter(|name| !generics.contains(name)));
+    };
+    for def in facts.aliases.iter().filter(|d| needed.contains(&d.name)) {
+        add(&def.target, &def.generics);
+    }
+    for sig in facts.fns.iter().filter(|s| needed.contains(&s.name)) {
+        add(&sig.ret, &sig.generics);
+    }
+    let owned = facts.methods.iter().chain(&facts.trait_methods);
+    for (_, sig) in owned.filter(|(owner, _)| needed.contains(owner)) {
+        add(&sig.ret, &sig.generics);
+    }
+}
+
 fn load(
     mut input: Input,
     prefilter: &Prefilter,
     options: &EngineOptions<'_>,
-) -> Result<Loaded, Diagnostic> {
+) -> Result<Loaded, Box<Diagnostic>> {
     let bytes = match input.text.take() {
         Some(text) => text.into_bytes(),
         None => std::fs::read(&input.path).map_err(|err| {
@@ -187,14 +258,29 @@ fn load(
             ),
         )
     })?;
+    let sniffed = text.as_bytes().get(..BINARY_SNIFF_LEN).unwrap_or(text.as_bytes());
+    if let Some(at) = memchr_nul(sniffed) {
+        return Err(io_error(
+            &input,
+            format!(
+                "`{}` looks like a binary file (NUL byte at offset {at}), not Rust source; \
+                 exclude it from the paths given to lvlint",
+                input.display
+            ),
+        ));
+    }
     let facts = prefilter.scan(&text, options.parse_all);
     let source = Arc::new(SourceFile::new(input.path, input.display, text));
     Ok(Loaded { source, facts, report: input.report })
 }
 
-fn io_error(input: &Input, message: String) -> Diagnostic {
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+fn io_error(input: &Input, message: String) -> Box<Diagnostic> {
     let file = Arc::new(SourceFile::new(input.path.clone(), input.display.clone(), String::new()));
-    builtin(&rules::IO_ERROR, file, Span::default(), message)
+    Box::new(builtin(&rules::IO_ERROR, file, Span::default(), message))
 }
 
 /// A diagnostic of one of the built-in kinds (`syntax-error`, ...), at its default level.
@@ -231,8 +317,14 @@ enum Parsed {
 }
 
 fn parse(file: &Loaded) -> Parsed {
+    parse_text(file, &file.source.text)
+}
+
+/// Parses `text`, which is the file's text or the same with bytes blanked (same offsets).
+fn parse_text(file: &Loaded, text: &str) -> Parsed {
     let source = &file.source;
-    if let Some(depth) = nesting_over_limit(&source.text) {
+    panic_if_marked(text);
+    if let Some(depth) = nesting_over_limit(text) {
         let span = source.span(depth..depth);
         let message = format!(
             "`{}` nests brackets more than {MAX_NESTING} deep here; lvlint does not analyse \
@@ -246,8 +338,22 @@ fn parse(file: &Loaded) -> Parsed {
             message,
         ));
     }
-    let offset = shebang_len(&source.text);
-    let body = source.text.get(offset..).unwrap_or("");
+    if let Some(at) = crate::prefilter::operator_run_over(text, MAX_OPERATOR_RUN) {
+        let message = format!(
+            "`{}` chains more than {MAX_OPERATOR_RUN} operators without brackets here; lvlint \
+             does not analyse it (split the expression or exclude the generated file)",
+            source.display
+        );
+        let span = source.span(at..at);
+        return Parsed::Failed(builtin(
+            &rules::TOO_DEEPLY_NESTED,
+            Arc::clone(source),
+            span,
+            message,
+        ));
+    }
+    let offset = shebang_len(text);
+    let body = text.get(offset..).unwrap_or("");
     match syn::parse_str::<syn::File>(body) {
         Ok(tree) => Parsed::Tree { tree, offset },
         Err(err) => {
@@ -259,12 +365,24 @@ fn parse(file: &Loaded) -> Parsed {
 }
 
 /// Parses a file only to index it; the tree is dropped before returning.
-fn index_only(file: &Loaded, _options: &EngineOptions<'_>) -> (Option<FileFacts>, Vec<Diagnostic>) {
-    let result = catch_unwind(AssertUnwindSafe(|| match parse(file) {
-        Parsed::Tree { tree, offset } => {
-            (Some(FileFacts::extract(&tree, &file.source, offset)), Vec::new())
+///
+/// Without `--parse-all` the function bodies are blanked first: the index does not read them.
+/// FIXME: a needed file whose only syntax error is inside a function body is indexed here but
+/// not with `--parse-all`, so findings may differ on such a project — parsing bodies of files
+/// that fail to parse blanked-free (at the cost of a second parse) would align the two.
+fn index_only(file: &Loaded, options: &EngineOptions<'_>) -> (Option<FileFacts>, Vec<Diagnostic>) {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let blanked = if options.parse_all {
+            None
+        } else {
+            crate::prefilter::blank_fn_bodies(&file.source.text)
+        };
+        match parse_text(file, blanked.as_deref().unwrap_or(&file.source.text)) {
+            Parsed::Tree { tree, offset } => {
+                (Some(FileFacts::extract(&tree, &file.source, offset)), Vec::new())
+            }
+            Parsed::Failed(diag) => (None, if file.report { vec![diag] } else { Vec::new() }),
         }
-        Parsed::Failed(diag) => (None, if file.report { vec![diag] } else { Vec::new() }),
     }));
     result.unwrap_or_else(|_| (None, vec![internal_error(&file.source, "indexing")]))
 }
@@ -309,7 +427,7 @@ fn check_candidates(
                     let facts = FileFacts::extract(&tree, &file.source, offset);
                     Ok((tree, offset, facts))
                 }
-                Parsed::Failed(diag) => Err(diag),
+                Parsed::Failed(diag) => Err(Box::new(diag)),
             }));
             match parsed {
                 Ok(Ok((tree, offset, facts))) => {
@@ -323,7 +441,7 @@ fn check_candidates(
                 Ok(Err(diag)) => {
                     failures += 1;
                     if file.report {
-                        diagnostics.push(diag);
+                        diagnostics.push(*diag);
                     }
                 }
                 Err(_) => diagnostics.push(internal_error(&file.source, "parsing")),

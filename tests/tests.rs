@@ -8,6 +8,8 @@ mod cli;
 mod eager_fix;
 mod fixtures;
 mod github;
+mod hostile;
+mod parse_all;
 mod rustc_json;
 mod sarif;
 mod tidy;
