@@ -551,7 +551,7 @@ fn nesting_over_limit(text: &str) -> Option<usize> {
 
 /// The `io-error` for a directory the walk could not enter.
 pub fn unreadable_dir(path: PathBuf, display: String, reason: &str) -> Diagnostic {
-    let message = format!("could not read `{display}`: {reason}; lvlint skipped what is inside");
+    let message = format!("could not read `{display}`: {reason}; lvlint skipped it");
     let file = Arc::new(SourceFile::new(path, display, String::new()));
     builtin(&rules::IO_ERROR, file, Span::default(), message)
 }

@@ -77,14 +77,18 @@ pub fn run_with(
     let matches = match command.try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(clap_err) => {
-            let code = if clap_err.use_stderr() { EXIT_ERROR } else { EXIT_OK };
             let rendered = clap_err.render();
-            let _ = if clap_err.use_stderr() {
+            if !clap_err.use_stderr() {
+                // `--help` and `--version`: the output is the product, so a failed write fails.
+                return exit_on_write(write!(out, "{rendered}"));
+            }
+            // Colour only for a terminal that wants it: never into a pipe or a log file.
+            let _ = if stderr_wants_colour() {
                 write!(err, "{}", rendered.ansi())
             } else {
-                write!(out, "{rendered}")
+                write!(err, "{rendered}")
             };
-            return code;
+            return EXIT_ERROR;
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {
@@ -97,15 +101,11 @@ pub fn run_with(
 
     match &cli.command {
         Some(Command::Rules) => {
-            let _ = write!(out, "{}", explain::rules_table());
-            return EXIT_OK;
+            return exit_on_write(write!(out, "{}", explain::rules_table()));
         }
         Some(Command::Explain { rule }) => {
             return match explain::explain(rule) {
-                Ok(doc) => {
-                    let _ = write!(out, "{doc}");
-                    EXIT_OK
-                }
+                Ok(doc) => exit_on_write(write!(out, "{doc}")),
                 Err(message) => {
                     let _ = writeln!(err, "error: {message}");
                     EXIT_ERROR
@@ -124,6 +124,20 @@ pub fn run_with(
         }
     };
     lint(&cli, &levels, invocation, stdin, out, err)
+}
+
+/// The exit code after writing a command's whole output: a reader that went away (a closed
+/// pipe) is fine, any other failure (a full disk) means the output was lost.
+fn exit_on_write(written: std::io::Result<()>) -> i32 {
+    match written {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => EXIT_ERROR,
+        _ => EXIT_OK,
+    }
+}
+
+fn stderr_wants_colour() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
 /// The `-A`/`-W`/`-D` flags in the order they were given.
@@ -243,9 +257,7 @@ fn select_files(
     }
 
     let roots = if cli.paths.is_empty() { vec![PathBuf::from(".")] } else { cli.paths.clone() };
-    let found = walk::discover(&roots).map_err(|walk::MissingPath(path)| {
-        format!("error: `{}` does not exist; pass files or directories that do", path.display())
-    })?;
+    let found = walk::discover(&roots).map_err(|missing| missing.message())?;
     let mut inputs = Vec::new();
     let mut unreadable = Vec::new();
     for item in found {

@@ -18,7 +18,13 @@ pub struct SourceFile {
     /// Whether the file started with a byte-order mark (stripped from `text`).
     pub had_bom: bool,
     line_starts: Vec<usize>,
+    /// The number of characters before each [`CHUNK`]-byte chunk of `text`, so that a column
+    /// costs at most one chunk of counting, also on a line of many megabytes.
+    chars_before_chunk: Vec<usize>,
 }
+
+/// The chunk size of [`SourceFile::chars_before_chunk`].
+const CHUNK: usize = 256;
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
@@ -27,7 +33,15 @@ impl SourceFile {
             None => (text, false),
         };
         let line_starts = line_starts(&text);
-        SourceFile { path, display, text: Arc::from(text), had_bom, line_starts }
+        let chars_before_chunk = chars_before_chunk(&text);
+        SourceFile {
+            path,
+            display,
+            text: Arc::from(text),
+            had_bom,
+            line_starts,
+            chars_before_chunk,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -43,8 +57,17 @@ impl SourceFile {
             Err(idx) => idx.saturating_sub(1),
         };
         let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0);
-        let column = self.text.get(line_start..byte).map_or(0, |s| s.chars().count());
+        let column = self.chars_before(byte) - self.chars_before(line_start);
         Pos { line: line_idx + 1, column: column + 1, byte }
+    }
+
+    /// The number of characters before a byte offset (on a character boundary).
+    fn chars_before(&self, byte: usize) -> usize {
+        let chunk = byte / CHUNK;
+        let base = self.chars_before_chunk.get(chunk).copied().unwrap_or(0);
+        let from = (chunk * CHUNK).min(byte);
+        let bytes = self.text.as_bytes().get(from..byte).unwrap_or_default();
+        base + bytes.iter().filter(|b| !is_continuation(**b)).count()
     }
 
     pub fn span(&self, bytes: std::ops::Range<usize>) -> Span {
@@ -82,6 +105,21 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(idx, _)| idx)
 }
 
+fn chars_before_chunk(text: &str) -> Vec<usize> {
+    let mut counts = Vec::with_capacity(text.len() / CHUNK + 1);
+    let mut chars = 0;
+    for chunk in text.as_bytes().chunks(CHUNK) {
+        counts.push(chars);
+        chars += chunk.iter().filter(|b| !is_continuation(**b)).count();
+    }
+    counts
+}
+
+/// A UTF-8 continuation byte: not the start of a character.
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
 fn floor_char_boundary(text: &str, mut idx: usize) -> usize {
     while idx > 0 && !text.is_char_boundary(idx) {
         idx -= 1;
@@ -110,6 +148,18 @@ mod tests {
         let pos = f.pos(f.text.find('x').unwrap_or(0));
         assert_eq!(pos.column, 7);
         assert_eq!(f.utf16_column(pos), 8);
+    }
+
+    #[test]
+    fn columns_agree_with_counting_across_chunk_boundaries() {
+        let line = "aé😀\t".repeat(300);
+        let text = format!("{line}\n{line}x\n");
+        let f = file(&text);
+        for (byte, _) in text.char_indices().step_by(7) {
+            let line_start = text[..byte].rfind('\n').map_or(0, |n| n + 1);
+            let expected = text[line_start..byte].chars().count() + 1;
+            assert_eq!(f.pos(byte).column, expected, "at byte {byte}");
+        }
     }
 
     #[test]

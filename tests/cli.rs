@@ -162,3 +162,41 @@ fn file_without_candidates_is_not_parsed_unless_parse_all() {
     assert_eq!(doc["summary"]["parsed"], 0);
     assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(0));
 }
+
+#[test]
+fn symlinked_files_are_linted_and_non_regular_files_reported_unread() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(root.join("real.rs"), "fn mount(socket: Socket) { socket.private; }\n")
+        .expect("write");
+    std::fs::create_dir(root.join("d")).expect("mkdir");
+    std::os::unix::fs::symlink("../real.rs", root.join("d/link.rs")).expect("symlink");
+    std::os::unix::fs::symlink("nowhere.rs", root.join("d/dangling.rs")).expect("symlink");
+    let fifo = std::process::Command::new("mkfifo").arg(root.join("d/fifo.rs")).status();
+    assert!(fifo.expect("mkfifo").success());
+
+    let d = root.join("d").to_string_lossy().into_owned();
+    let run = lvlint(&["--format", "short", &d]);
+    let lines: Vec<String> = run.stdout.lines().map(|l| l.replace(&d, "<d>")).collect();
+    assert_eq!(
+        lines,
+        [
+            "<d>/dangling.rs:1:1: error[io-error]: could not read `<d>/dangling.rs`: a symbolic \
+             link that cannot be followed: No such file or directory (os error 2); lvlint \
+             skipped it",
+            "<d>/fifo.rs:1:1: error[io-error]: could not read `<d>/fifo.rs`: not a regular file \
+             (lvlint does not read FIFOs, sockets or devices); lvlint skipped it",
+            "<d>/link.rs:1:28: error[mount-reads-request-assigns]: `mount` reads \
+             `socket.private`, which is empty on the connected render",
+        ]
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn argument_errors_are_plain_text_into_a_pipe() {
+    let run = lvlint(&["--bogus"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error: unexpected argument '--bogus' found"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'));
+}

@@ -227,7 +227,7 @@ fn unreadable_directory_is_reported_and_skipped() {
     let shown = format!("<dir>/{}", vec![segment.as_str(); 21].join("/"));
     let expected = format!(
         "{shown}:1:1: error[io-error]: could not read `{shown}`: File name too long (os error \
-         36); lvlint skipped what is inside\n{WITNESS_REPORT}"
+         36); lvlint skipped it\n{WITNESS_REPORT}"
     );
     assert_eq!(seen.stdout, expected);
     assert_eq!(seen.code, 1);
@@ -243,7 +243,7 @@ fn unreadable_directory_is_reported_and_skipped() {
         assert!(
             seen.stdout.contains(
                 "<dir>/locked:1:1: error[io-error]: could not read `<dir>/locked`: Permission \
-                 denied (os error 13); lvlint skipped what is inside\n"
+                 denied (os error 13); lvlint skipped it\n"
             ),
             "{}",
             seen.stdout
