@@ -200,3 +200,22 @@ fn argument_errors_are_plain_text_into_a_pipe() {
     assert!(run.stderr.starts_with("error: unexpected argument '--bogus' found"), "{}", run.stderr);
     assert!(!run.stderr.contains('\u{1b}'));
 }
+
+#[test]
+fn text_from_the_linted_code_cannot_drive_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("evil.rs");
+    std::fs::write(
+        &file,
+        "fn mount(socket: &mut Socket) {\n    socket.assign_new(\"\\x1b[2J\\u{202e}k\\n\", load());\n}\n",
+    )
+    .expect("write");
+    let path = file.to_string_lossy().into_owned();
+    for format in ["short", "human", "github"] {
+        let run = lvlint(&["--format", format, "--color", "never", &path]);
+        let raw = run.stdout.chars().find(|c| lvlint::diagnostic::is_unsafe_char(*c) && *c != '\n');
+        assert_eq!(raw, None, "{format}: {}", run.stdout);
+    }
+    let run = lvlint(&["--format", "short", &path]);
+    assert!(run.stdout.contains(r#"for "\u{1b}[2J\u{202e}k\u{a}" is given"#), "{}", run.stdout);
+}

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, printable};
 use crate::engine::Outcome;
 use crate::report::location::RepoRoot;
 use crate::report::summary_line;
@@ -38,7 +38,8 @@ pub fn escape_property(text: &str) -> String {
 
 /// The `key=value` list of one command.
 fn properties(diag: &Diagnostic, repo: &RepoRoot) -> String {
-    let mut props = vec![format!("file={}", escape_property(&repo.shown(&diag.file)))];
+    let mut props =
+        vec![format!("file={}", escape_property(&printable_lines(&repo.shown(&diag.file))))];
     let span = diag.span;
     if span.start.line > 0 {
         props.push(format!("line={}", span.start.line));
@@ -64,7 +65,7 @@ pub fn write(outcome: &Outcome, repo: &RepoRoot, out: &mut dyn Write) -> io::Res
             "::{} {}::{}",
             command(diag.severity),
             properties(diag, repo),
-            escape_data(&diag.message_with_help())
+            escape_data(&printable_lines(&diag.message_with_help()))
         )?;
     }
     writeln!(out, "{}", summary_line(outcome))
@@ -72,6 +73,15 @@ pub fn write(outcome: &Outcome, repo: &RepoRoot, out: &mut dyn Write) -> io::Res
 
 pub fn print(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     write(outcome, &RepoRoot::discover(), out)
+}
+
+/// The text made [`printable`] except for CR and LF, which GitHub's own escaping carries
+/// (`%0D`, `%0A`) so that a message or path with line breaks round-trips.
+fn printable_lines(text: &str) -> String {
+    let lines = text.split('\n').map(|line| {
+        line.split('\r').map(|part| printable(part).into_owned()).collect::<Vec<_>>().join("\r")
+    });
+    lines.collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]

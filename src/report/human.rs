@@ -15,7 +15,7 @@ use miette::{
 };
 
 use crate::cli::ColorChoice;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, printable, screened};
 use crate::engine::Outcome;
 use crate::source::SourceFile;
 
@@ -136,12 +136,12 @@ impl View {
             self.text.push_str(CUT);
         }
         let view_kept = self.text.len();
-        self.text.push_str(slice(text, kept.clone()));
+        self.text.push_str(&screened(slice(text, kept.clone())));
         if kept.end < line.end {
             self.text.push_str(CUT);
         }
         let view_end = self.text.len();
-        self.text.push_str(slice(text, line.end..next));
+        self.text.push_str(&screened(slice(text, line.end..next)));
         self.pieces.push(Piece { view_start, line, kept, view_kept, view_end });
     }
 
@@ -217,7 +217,7 @@ struct Report<'a> {
 
 impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&printable(&self.diag.message))
     }
 }
 
@@ -263,7 +263,7 @@ fn report(diag: &Diagnostic) -> Report<'_> {
     for label in diag.labels.iter().filter(|label| same_file(diag, label)) {
         offsets.extend([label.span.start.byte, label.span.end.byte]);
     }
-    let source = View::new(diag.path().to_owned(), Arc::clone(&diag.file), &offsets);
+    let source = View::new(printable(diag.path()).into_owned(), Arc::clone(&diag.file), &offsets);
 
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         None,
@@ -277,15 +277,16 @@ fn report(diag: &Diagnostic) -> Report<'_> {
                 label.message, file.display, label.span.start.line, label.span.start.column
             )),
             _ => labels.push(LabeledSpan::new_with_span(
-                Some(label.message.clone()),
+                Some(printable(&label.message).into_owned()),
                 source.span(label.span.start.byte, label.span.end.byte),
             )),
         }
     }
     notes.extend(diag.notes.iter().cloned());
-    let mut help = diag.help.clone();
+    let mut help = diag.help.as_deref().map(|h| printable(h).into_owned());
     if !notes.is_empty() {
-        let joined = notes.iter().map(|n| format!("note: {n}")).collect::<Vec<_>>().join("\n");
+        let joined =
+            notes.iter().map(|n| format!("note: {}", printable(n))).collect::<Vec<_>>().join("\n");
         help = Some(match help {
             Some(h) => format!("{h}\n{joined}"),
             None => joined,

@@ -1,8 +1,10 @@
 //! `--format short`: one line per finding, `path:line:col: level[rule]: message`, the shape
-//! editor problem matchers read.
+//! editor problem matchers read. Paths and messages go through [`printable`], which also keeps
+//! them on one line: a problem matcher never sees a finding split.
 
 use std::io::{self, Write};
 
+use crate::diagnostic::printable;
 use crate::engine::Outcome;
 
 pub fn print(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
@@ -10,18 +12,13 @@ pub fn print(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{}:{}:{}: {}[{}]: {}",
-            diag.path(),
+            printable(diag.path()),
             diag.span.start.line,
             diag.span.start.column,
             diag.severity.as_str(),
             diag.rule,
-            one_line(&diag.message)
+            printable(&diag.message)
         )?;
     }
     Ok(())
-}
-
-/// Messages stay on one line so that a problem matcher never splits a finding.
-fn one_line(message: &str) -> String {
-    message.replace(['\r', '\n'], " ")
 }
