@@ -169,7 +169,7 @@ pub fn check_file(file: &FileCx<'_>, tree: &syn::File) -> Vec<Diagnostic> {
         locals: Vec::new(),
         mount: None,
         scope: TyScope {
-            module: Some(Arc::new(ModuleCx::new(&file.source.display, tree))),
+            module: Some(Arc::new(ModuleCx::new(&file.source.absolute, tree))),
             ..TyScope::default()
         },
         stmts: Vec::new(),

@@ -139,7 +139,7 @@ pub struct FileFacts {
 impl FileFacts {
     /// Reads the items of a parsed file.
     pub fn extract(file: &syn::File, source: &Arc<SourceFile>, offset: usize) -> FileFacts {
-        let module = Arc::new(ModuleCx::new(&source.display, file));
+        let module = Arc::new(ModuleCx::new(&source.absolute, file));
         let scope = TyScope { module: Some(Arc::clone(&module)), ..TyScope::default() };
         let mods = module.module.clone();
         let mut collector = Collector { facts: FileFacts::default(), source, offset, scope, mods };
@@ -488,7 +488,9 @@ impl Index {
     /// The methods `method` of the type a path names, picked by the type's module.
     pub fn methods_for(&self, owner: &[String], method: &str) -> Vec<&FnSig> {
         let Some((name, module)) = owner.split_last() else { return Vec::new() };
-        pick(self.methods(name, method), module, |sig| &sig.module)
+        // An `impl` block may sit in any module of the type's crate: only the crate counts.
+        let crate_only = module.first().map(std::slice::from_ref).unwrap_or_default();
+        pick(self.methods(name, method), crate_only, |sig| &sig.module)
     }
 
     /// The free functions a call path may reach, picked by module like [`Index::candidates`].
@@ -551,22 +553,26 @@ fn same_crate(def_module: &[String], module: &[String]) -> bool {
 }
 
 /// The definitions a path with `module` picks among same-named ones: those whose module ends
-/// with it, else those of its crate, else all (several then mean "unknown" to the caller).
+/// with it, else those of its crate. When none fits and no definition's module even mentions
+/// the path's first segment, the path names another crate's item (`chrono::DateTime`), which
+/// is none of these; otherwise (a re-export lvlint does not follow) all stay candidates, and
+/// several then mean "unknown" to the caller.
 fn pick<'a, T>(
     defs: &'a [T],
     module: &[String],
     module_of: impl Fn(&T) -> &Vec<String>,
 ) -> Vec<&'a T> {
-    if defs.len() <= 1 || module.is_empty() {
-        return defs.iter().collect();
-    }
+    let Some(first) = module.first() else { return defs.iter().collect() };
     for fits in [ends_with as fn(&[String], &[String]) -> bool, same_crate] {
         let picked: Vec<&T> = defs.iter().filter(|d| fits(module_of(d), module)).collect();
         if !picked.is_empty() {
             return picked;
         }
     }
-    defs.iter().collect()
+    if defs.iter().any(|d| module_of(d).contains(first)) {
+        return defs.iter().collect();
+    }
+    Vec::new()
 }
 
 /// Replaces generic parameters named in `params` by the matching `args` inside `ty`. A

@@ -17,6 +17,9 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Whether the file started with a byte-order mark (stripped from `text`).
     pub had_bom: bool,
+    /// The absolute path with `/` separators: where the file sits in its crate, whatever
+    /// directory lvlint was started from.
+    pub absolute: String,
     line_starts: Vec<usize>,
     /// The number of characters before each [`CHUNK`]-byte chunk of `text`, so that a column
     /// costs at most one chunk of counting, also on a line of many megabytes.
@@ -34,11 +37,14 @@ impl SourceFile {
         };
         let line_starts = line_starts(&text);
         let chars_before_chunk = chars_before_chunk(&text);
+        let absolute = std::path::absolute(&path)
+            .map_or_else(|_| display.clone(), |p| p.to_string_lossy().replace('\\', "/"));
         SourceFile {
             path,
             display,
             text: Arc::from(text),
             had_bom,
+            absolute,
             line_starts,
             chars_before_chunk,
         }

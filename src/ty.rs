@@ -260,17 +260,17 @@ impl ModuleCx {
 
 /// The module path of a file from its path: the crate's directory (the one holding `src`) as a
 /// crate key, then what follows `src`, without `lib`, `main` and `mod`. The key keeps two
-/// crates linted in one run apart (`crate::AppState` of each). A file outside `src` is a module
-/// named after its stem.
+/// crates linted in one run apart (`crate::AppState` of each). A file outside any `src` takes
+/// its whole path as module path, so that suffixes (`loaders::x` for `.../loaders/mod.rs`)
+/// still match.
 pub fn module_of_path(display_path: &str) -> Vec<String> {
-    let parts: Vec<&str> = display_path.split('/').filter(|p| !p.is_empty()).collect();
-    let Some(src) = parts.iter().rposition(|p| *p == "src") else {
-        let stem = parts.last().map(|p| p.strip_suffix(".rs").unwrap_or(p).to_owned());
-        return stem.into_iter().collect();
+    let parts: Vec<&str> = display_path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let (key, rest) = match parts.iter().rposition(|p| *p == "src") {
+        Some(src) => (src.checked_sub(1).and_then(|idx| parts.get(idx)), &parts[src + 1..]),
+        None => (None, &parts[..]),
     };
-    let key = src.checked_sub(1).and_then(|idx| parts.get(idx)).map(|k| k.replace('-', "_"));
-    let mut module: Vec<String> = key.into_iter().collect();
-    module.extend(parts[src + 1..].iter().map(|p| p.strip_suffix(".rs").unwrap_or(p).to_owned()));
+    let mut module: Vec<String> = key.map(|k| k.replace('-', "_")).into_iter().collect();
+    module.extend(rest.iter().map(|p| p.strip_suffix(".rs").unwrap_or(p).replace('-', "_")));
     if module.len() > 1
         && module.last().is_some_and(|l| matches!(l.as_str(), "lib" | "main" | "mod"))
     {
