@@ -79,13 +79,13 @@ best_of() {
         if [ -z "$best_s" ] || awk -v a="$wall" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
             best_s=$wall
         fi
-        [ "$kb" -gt "$peak_kb" ] && peak_kb=$kb
+        if [ "$kb" -gt "$peak_kb" ]; then peak_kb=$kb; fi
     done
 }
 
 declare -A wall rss
 jflag=()
-[ "$jobs" -gt 0 ] && jflag=(-j "$jobs")
+if [ "$jobs" -gt 0 ]; then jflag=(-j "$jobs"); fi
 best_of read "$baseline" read "${jflag[@]}" "$files_dir";       wall[a]=$best_s; rss[a]=$peak_kb
 best_of parse "$baseline" parse "${jflag[@]}" "$files_dir";     wall[b]=$best_s; rss[b]=$peak_kb
 best_of parse-all "$lvlint" --parse-all "${jflag[@]}" "$files_dir"; wall[c]=$best_s; rss[c]=$peak_kb
@@ -119,7 +119,9 @@ ratio "(c)/(b) time, --parse-all over parse-only" "${wall[c]}" "${wall[b]}" "<="
 ratio "(d)/(c) time, speed-up of --parse-all on $cores cores" "${wall[d]}" "${wall[c]}" ">=" 1.7
 ratio "(b)/(e) time, lvlint faster than parse-only" "${wall[b]}" "${wall[e]}" ">=" 5
 max_kb=0
-for k in c d e; do [ "${rss[$k]}" -gt "$max_kb" ] && max_kb=${rss[$k]}; done
+for k in c d e; do
+    if [ "${rss[$k]}" -gt "$max_kb" ]; then max_kb=${rss[$k]}; fi
+done
 awk -v kb="$max_kb" 'BEGIN {
     printf "%-44s %6.0f MB  (target < 1024 MB: %s)\n", "peak RSS of lvlint", kb / 1024,
         (kb < 1048576 ? "met" : "MISSED")

@@ -139,6 +139,11 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
 
     // Fill the index from the non-candidate files the candidates lead to, by name, until no
     // new name appears; every file when `--parse-all` is set.
+    // FIXME: a file is parsed whole for one needed name, so on a corpus of many crates common
+    // names (`Error`, `Result`, `Box` through `impl .. for Box<T>`) pull in a third of the
+    // files and the run is barely faster than parsing everything — parsing only the byte
+    // ranges of the needed items (the pre-filter can find them as it finds the names) would
+    // cut that to the items themselves.
     let mut index = Index::default();
     let mut needed: HashSet<String> = HashSet::new();
     for file in files.iter().filter(|f| f.facts.candidate) {
@@ -201,15 +206,9 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
 /// needed types and traits. Generic parameters are left out. The other items of the file were
 /// parsed along but lead nowhere: no query reaches them.
 fn needed_mentions(facts: &FileFacts, needed: &HashSet<String>, out: &mut HashSet<String>) {
-    let mut add = |ty: &Option<Ty>, generics: &[String]| {
-        let Some(ty) = ty else { return };
-        let mut names = HashSet::new();
-        index::type_names(ty, &mut names);
-        out.extend(names.into_iter().filter(|name| !generics.contains(name)));
-    };
     let mut add_fields = |fields: &Fields, generics: &[String]| match fields {
-        Fields::Named(fields) => fields.iter().for_each(|(_, ty)| add(ty, generics)),
-        Fields::Tuple(fields) => fields.iter().for_each(|ty| add(ty, generics)),
+        Fields::Named(fields) => fields.iter().for_each(|(_, ty)| add_names(ty, generics, out)),
+        Fields::Tuple(fields) => fields.iter().for_each(|ty| add_names(ty, generics, out)),
         Fields::Unit => {}
     };
     for def in facts.structs.iter().filter(|d| needed.contains(&d.name)) {
@@ -218,22 +217,24 @@ fn needed_mentions(facts: &FileFacts, needed: &HashSet<String>, out: &mut HashSe
     for def in facts.enums.iter().filter(|d| needed.contains(&d.name)) {
         def.variants.iter().for_each(|v| add_fields(&v.fields, &def.generics));
     }
-    let mut add = |ty: &Option<Ty>, generics: &[String]| {
-        let Some(ty) = ty else { return };
-        let mut names = HashSet::new();
-        index::type_names(ty, &mut names);
-        out.extend(names.into_iter().filter(|name| !generics.contains(name)));
-    };
     for def in facts.aliases.iter().filter(|d| needed.contains(&d.name)) {
-        add(&def.target, &def.generics);
+        add_names(&def.target, &def.generics, out);
     }
     for sig in facts.fns.iter().filter(|s| needed.contains(&s.name)) {
-        add(&sig.ret, &sig.generics);
+        add_names(&sig.ret, &sig.generics, out);
     }
     let owned = facts.methods.iter().chain(&facts.trait_methods);
     for (_, sig) in owned.filter(|(owner, _)| needed.contains(owner)) {
-        add(&sig.ret, &sig.generics);
+        add_names(&sig.ret, &sig.generics, out);
     }
+}
+
+/// Adds the names in `ty` that are not among `generics`.
+fn add_names(ty: &Option<Ty>, generics: &[String], out: &mut HashSet<String>) {
+    let Some(ty) = ty else { return };
+    let mut names = HashSet::new();
+    index::type_names(ty, &mut names);
+    out.extend(names.into_iter().filter(|name| !generics.contains(name)));
 }
 
 fn load(
