@@ -277,11 +277,29 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
                     .map_or(Verdict::Unknown, |tail| self.value(env, tail, next));
                 join(then, self.value(env, else_branch, next))
             }
-            syn::Expr::Block(block) if block.label.is_none() => block_tail(&block.block)
-                .map_or(Verdict::Unknown, |tail| self.value(env, tail, next)),
-            // FIXME: a `match`, or a block with statements before its tail, is not judged
-            // (its arms' and statements' bindings are not in `env`, so a name there could pass
-            // for a function) — binding them like the walker does would judge the tail.
+            syn::Expr::Block(block) if block.label.is_none() => {
+                let (tail, bound) = block_value(&block.block);
+                match tail {
+                    Some(tail) if !names_one_of(tail, &bound) => self.value(env, tail, next),
+                    _ => Verdict::Unknown,
+                }
+            }
+            // The arms that give the value decide; an arm handing back a name its own pattern
+            // binds is not judged, since that binding is not in `env` and could pass for a
+            // function.
+            // FIXME: bind the arm patterns like the walker does, to judge such arms too.
+            syn::Expr::Match(expr_match) => {
+                let arms = expr_match.arms.iter().filter(|arm| !diverges(&arm.body));
+                arms.map(|arm| {
+                    if names_one_of(&arm.body, &pattern_names(&arm.pat)) {
+                        Verdict::Unknown
+                    } else {
+                        self.value(env, &arm.body, next)
+                    }
+                })
+                .reduce(join)
+                .unwrap_or(Verdict::Unknown)
+            }
             _ => Verdict::Unknown,
         }
     }
@@ -298,6 +316,13 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
                 Verdict::Eager(eager) => Verdict::Eager(eager),
                 _ => Verdict::Unknown,
             },
+            // A negation is a number or a `bool`, never a closure.
+            syn::Expr::Unary(unary) if !matches!(unary.op, syn::UnOp::Deref(_)) => {
+                Verdict::Eager(Eager::Direct {
+                    computed: self.computes(env, expr, depth),
+                    awaited: false,
+                })
+            }
             _ => Verdict::Unknown,
         }
     }
@@ -615,6 +640,57 @@ fn binds(pat: &syn::Pat, name: &str) -> bool {
         syn::Pat::Struct(ps) => ps.fields.iter().any(|f| binds(&f.pat, name)),
         syn::Pat::Slice(slice) => slice.elems.iter().any(|p| binds(p, name)),
         syn::Pat::Or(or) => or.cases.iter().any(|p| binds(p, name)),
+        _ => false,
+    }
+}
+
+/// The tail expression of a block, with the names its `let` statements bind.
+fn block_value(block: &syn::Block) -> (Option<&syn::Expr>, Vec<String>) {
+    let mut bound = Vec::new();
+    for stmt in &block.stmts {
+        if let syn::Stmt::Local(local) = stmt {
+            bound.extend(pattern_names(&local.pat));
+        }
+    }
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(tail, None)) => (Some(tail), bound),
+        _ => (None, bound),
+    }
+}
+
+/// The names a pattern binds.
+fn pattern_names(pat: &syn::Pat) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Names {
+        fn visit_pat_ident(&mut self, ident: &'ast syn::PatIdent) {
+            self.0.push(ident.ident.to_string());
+            syn::visit::visit_pat_ident(self, ident);
+        }
+    }
+    let mut names = Names(Vec::new());
+    syn::visit::Visit::visit_pat(&mut names, pat);
+    names.0
+}
+
+/// Whether `expr` is, or calls, a name from `names`: bindings the environment does not hold,
+/// so the name could pass for a function. A name among the arguments does not matter: a call
+/// is eager whatever it is given.
+fn names_one_of(expr: &syn::Expr, names: &[String]) -> bool {
+    let head = match syntax::peel(expr) {
+        syn::Expr::Call(call) => &*call.func,
+        other => other,
+    };
+    syntax::expr_ident(syntax::peel(head)).is_some_and(|name| names.contains(&name))
+}
+
+/// Whether an arm's body leaves without a value (`return`, `break`, `continue`, `panic!`).
+fn diverges(expr: &syn::Expr) -> bool {
+    match syntax::peel(expr) {
+        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
+        syn::Expr::Macro(mac) => matches!(
+            syntax::last_segment(&mac.mac.path).as_deref(),
+            Some("panic" | "unreachable" | "todo" | "unimplemented")
+        ),
         _ => false,
     }
 }
