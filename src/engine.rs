@@ -270,7 +270,8 @@ fn load(
             ),
         ));
     }
-    let facts = prefilter.scan(&text, options.parse_all);
+    // The byte-order mark is not code: scanned as one, it would glue itself to the first word.
+    let facts = prefilter.scan(text.strip_prefix('\u{feff}').unwrap_or(&text), options.parse_all);
     let source = Arc::new(SourceFile::new(input.path, input.display, text));
     Ok(Loaded { source, facts, report: input.report })
 }

@@ -341,13 +341,13 @@ fn code_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
                 b'\'' => idx = skip_char_or_lifetime(bytes, idx),
                 b'0'..=b'9' => {
                     // Numbers go whole, so that `1usize` does not yield `usize`.
-                    while bytes.get(idx).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+                    while bytes.get(idx).is_some_and(|b| is_ident_byte(*b)) {
                         idx += 1;
                     }
                 }
-                _ if byte.is_ascii_alphabetic() || byte == b'_' => {
+                _ if byte.is_ascii_alphabetic() || byte == b'_' || byte >= 0x80 => {
                     let start = idx;
-                    while bytes.get(idx).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+                    while bytes.get(idx).is_some_and(|b| is_ident_byte(*b)) {
                         idx += 1;
                     }
                     let word = text.get(start..idx).unwrap_or("");
@@ -419,7 +419,7 @@ pub fn operator_run_over(text: &str, limit: usize) -> Option<usize> {
                 step = 1;
                 idx += 1;
             }
-            _ if byte.is_ascii_alphabetic() || byte == b'_' => {
+            _ if byte.is_ascii_alphabetic() || byte == b'_' || byte >= 0x80 => {
                 let (end, word) = word_or_raw_string(text, idx);
                 idx = end;
                 if matches!(word, "else" | "return" | "break" | "move") {
@@ -479,7 +479,7 @@ pub fn blank_fn_bodies(text: &str) -> Option<String> {
                 }
                 idx = close;
             }
-            _ if byte.is_ascii_alphabetic() || byte == b'_' => {
+            _ if byte.is_ascii_alphabetic() || byte == b'_' || byte >= 0x80 => {
                 let (end, word) = word_or_raw_string(text, idx);
                 idx = end;
                 if word == "fn" {
@@ -515,7 +515,7 @@ fn matching_brace(text: &str, open: usize) -> usize {
                 }
                 idx += 1;
             }
-            _ if byte.is_ascii_alphabetic() || byte == b'_' => {
+            _ if byte.is_ascii_alphabetic() || byte == b'_' || byte >= 0x80 => {
                 idx = word_or_raw_string(text, idx).0;
             }
             _ => idx += 1,
@@ -529,7 +529,7 @@ fn matching_brace(text: &str, open: usize) -> usize {
 fn word_or_raw_string(text: &str, idx: usize) -> (usize, &str) {
     let bytes = text.as_bytes();
     let mut end = idx;
-    while bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+    while bytes.get(end).is_some_and(|b| is_ident_byte(*b)) {
         end += 1;
     }
     let word = text.get(idx..end).unwrap_or("");
