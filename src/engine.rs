@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::body::{self, FileCx};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::index::{self, Fields, FileFacts, Index};
-use crate::prefilter::{Prefilter, TextFacts};
+use crate::prefilter::{Prefilter, TextFacts, TooDeep};
 use crate::profile::ApiProfile;
 use crate::rules;
 use crate::settings::Levels;
@@ -37,7 +37,7 @@ const STACK_SIZE: usize = 256 * 1024 * 1024;
 pub const MAX_NESTING: usize = 500;
 
 /// An unbracketed run of operators longer than this is reported as `too-deeply-nested`: see
-/// [`crate::prefilter::operator_run_over`]. A debug build still parses 45,000 levels of every
+/// [`crate::prefilter::too_deep`]. A debug build still parses 45,000 levels of every
 /// shape on the worker stack; release builds several times more.
 pub const MAX_OPERATOR_RUN: usize = 40_000;
 
@@ -108,7 +108,9 @@ struct Loaded {
 
 /// Lints `inputs` and returns every diagnostic, sorted.
 pub fn run(inputs: Vec<Input>, options: &EngineOptions<'_>) -> Outcome {
-    let jobs = if options.jobs == 0 { rayon::current_num_threads().max(1) } else { options.jobs };
+    // More threads than a few per core only cost memory: each has a deep stack.
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let jobs = if options.jobs == 0 { cores } else { options.jobs.min(cores * 4) };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).stack_size(STACK_SIZE).build();
     let Ok(pool) = pool else {
         // Without a pool (thread creation refused) the work still runs, on this thread.
@@ -326,24 +328,16 @@ fn parse(file: &Loaded) -> Parsed {
 fn parse_text(file: &Loaded, text: &str) -> Parsed {
     let source = &file.source;
     panic_if_marked(text);
-    if let Some(depth) = nesting_over_limit(text) {
-        let span = source.span(depth..depth);
+    if let Some(too_deep) = crate::prefilter::too_deep(text, MAX_NESTING, MAX_OPERATOR_RUN) {
+        let (at, what) = match too_deep {
+            TooDeep::Brackets(at) => (at, format!("nests brackets more than {MAX_NESTING} deep")),
+            TooDeep::Operators(at) => {
+                (at, format!("chains more than {MAX_OPERATOR_RUN} operators without brackets"))
+            }
+        };
         let message = format!(
-            "`{}` nests brackets more than {MAX_NESTING} deep here; lvlint does not analyse \
-             it (split the expression or exclude the generated file)",
-            source.display
-        );
-        return Parsed::Failed(builtin(
-            &rules::TOO_DEEPLY_NESTED,
-            Arc::clone(source),
-            span,
-            message,
-        ));
-    }
-    if let Some(at) = crate::prefilter::operator_run_over(text, MAX_OPERATOR_RUN) {
-        let message = format!(
-            "`{}` chains more than {MAX_OPERATOR_RUN} operators without brackets here; lvlint \
-             does not analyse it (split the expression or exclude the generated file)",
+            "`{}` {what} here; lvlint does not analyse it (split the expression or exclude \
+             the generated file)",
             source.display
         );
         let span = source.span(at..at);
@@ -355,12 +349,19 @@ fn parse_text(file: &Loaded, text: &str) -> Parsed {
         ));
     }
     let offset = shebang_len(text);
-    let body = text.get(offset..).unwrap_or("");
-    match syn::parse_str::<syn::File>(body) {
+    let body = without_frontmatter(text.get(offset..).unwrap_or(""));
+    match syn::parse_str::<syn::File>(&body) {
         Ok(tree) => Parsed::Tree { tree, offset },
         Err(err) => {
             let span = syntax::span(source, offset, err.span());
-            let message = format!("could not parse `{}`: {err}", source.display);
+            let reason = err.to_string();
+            // proc-macro2's lexer says only this when a file does not even lex.
+            let reason = if reason == "cannot parse string into token stream" {
+                "a delimiter is not closed, or a literal not terminated".to_owned()
+            } else {
+                reason
+            };
+            let message = format!("could not parse `{}`: {reason}", source.display);
             Parsed::Failed(builtin(&rules::SYNTAX_ERROR, Arc::clone(source), span, message))
         }
     }
@@ -520,6 +521,29 @@ fn check(
     body::check_file(&cx, tree)
 }
 
+/// The text with a leading cargo-script front matter block (`---cargo` .. `---`) blanked to
+/// spaces, so that syn, which does not know front matter yet, parses the rest at the same
+/// offsets.
+fn without_frontmatter(body: &str) -> std::borrow::Cow<'_, str> {
+    let start = body.len() - body.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+    let Some(rest) = body.get(start..).filter(|rest| rest.starts_with("---")) else {
+        return std::borrow::Cow::Borrowed(body);
+    };
+    let Some(open_end) = rest.find('\n') else { return std::borrow::Cow::Borrowed(body) };
+    let Some(close) = rest[open_end..].find("\n---") else {
+        return std::borrow::Cow::Borrowed(body);
+    };
+    let close_start = open_end + close + 1;
+    let end = rest[close_start..].find('\n').map_or(rest.len(), |n| close_start + n);
+    let blanked: String =
+        rest[..end].chars().map(|c| if c == '\n' || c == '\r' { c } else { ' ' }).collect();
+    let mut text = String::with_capacity(body.len());
+    text.push_str(&body[..start]);
+    text.push_str(&blanked);
+    text.push_str(&rest[end..]);
+    std::borrow::Cow::Owned(text)
+}
+
 /// The length of a leading `#!` line that is not an inner attribute (`#![..]`).
 fn shebang_len(text: &str) -> usize {
     if !text.starts_with("#!") {
@@ -530,25 +554,6 @@ fn shebang_len(text: &str) -> usize {
         return 0;
     }
     text.find('\n').unwrap_or(text.len())
-}
-
-/// The byte offset where bracket nesting first exceeds [`MAX_NESTING`], if it does. Brackets
-/// inside strings and comments are counted too: that only errs towards refusing a file.
-fn nesting_over_limit(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (idx, byte) in text.bytes().enumerate() {
-        match byte {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(idx);
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// The `io-error` for a directory the walk could not enter.

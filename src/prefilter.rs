@@ -371,14 +371,26 @@ fn code_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// The byte offset where an unbracketed run of operators first passes `limit`, if it does.
+/// What makes a file too deep to parse safely.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TooDeep {
+    /// Brackets nest deeper than the limit at this byte offset.
+    Brackets(usize),
+    /// An unbracketed run of operators passes the limit at this byte offset.
+    Operators(usize),
+}
+
+/// Where a file first nests too deep for the parser, if it does: brackets nested past
+/// `max_nesting`, or an unbracketed run of operators past `max_run`. Strings, characters and
+/// comments are skipped, so brackets inside them neither count nor cancel real ones.
 ///
 /// Prefix operators (`!!!x`, `|x| |y| ..`, `return return ..`), operator chains (`a + a + ..`),
 /// method chains (`x.a().a()..`) and `else if` chains nest the syntax tree one level per
 /// operator without a bracket, and syn, the walker and the tree's drop recurse once per level:
 /// past some hundred thousand levels even a 256 MB stack overflows, which aborts the process.
 /// The run of one bracket level ends at its `,` and `;`; the runs of the open levels add up.
-pub fn operator_run_over(text: &str, limit: usize) -> Option<usize> {
+pub fn too_deep(text: &str, max_nesting: usize, max_run: usize) -> Option<TooDeep> {
+    let limit = max_run;
     let bytes = text.as_bytes();
     let mut runs: Vec<usize> = vec![0];
     let mut total = 0usize;
@@ -394,6 +406,9 @@ pub fn operator_run_over(text: &str, limit: usize) -> Option<usize> {
             b'(' | b'[' | b'{' => {
                 runs.push(0);
                 idx += 1;
+                if runs.len() > max_nesting + 1 {
+                    return Some(TooDeep::Brackets(idx - 1));
+                }
             }
             b')' | b']' | b'}' => {
                 if runs.len() > 1 {
@@ -434,7 +449,7 @@ pub fn operator_run_over(text: &str, limit: usize) -> Option<usize> {
             }
             total += step;
             if total > limit {
-                return Some(idx.saturating_sub(1));
+                return Some(TooDeep::Operators(idx.saturating_sub(1)));
             }
         }
     }
@@ -664,13 +679,23 @@ mod tests {
 
     #[test]
     fn operator_runs_add_up_across_open_brackets_and_end_at_commas() {
-        assert_eq!(operator_run_over("f(a + b, c + d, e + f)", 2), None);
-        assert_eq!(operator_run_over("a + (b + (c + d))", 2), Some(12));
-        assert_eq!(operator_run_over("let s = \"++++++\"; // ++++", 2), None);
-        assert_eq!(operator_run_over("x.a().b()", 1), Some(5));
-        assert_eq!(operator_run_over("fn a() -> u8 { 1 }\nfn b() -> u8 { 2 }", 3), None);
-        assert_eq!(operator_run_over("if a {} else if b {} else if c {}", 1), Some(24));
-        assert_eq!(operator_run_over("[-1, -2, -3, -4]", 1), None);
+        let run = |text: &str, limit: usize| match too_deep(text, 500, limit) {
+            Some(TooDeep::Operators(at)) => Some(at),
+            _ => None,
+        };
+        assert_eq!(run("f(a + b, c + d, e + f)", 2), None);
+        assert_eq!(run("a + (b + (c + d))", 2), Some(12));
+        assert_eq!(run("let s = \"++++++\"; // ++++", 2), None);
+        assert_eq!(run("x.a().b()", 1), Some(5));
+        assert_eq!(run("fn a() -> u8 { 1 }\nfn b() -> u8 { 2 }", 3), None);
+        assert_eq!(run("if a {} else if b {} else if c {}", 1), Some(24));
+        assert_eq!(run("[-1, -2, -3, -4]", 1), None);
+    }
+
+    #[test]
+    fn brackets_in_strings_neither_count_nor_cancel() {
+        assert_eq!(too_deep("let r = \"((((((\"; f(g(x))", 2, 100), None);
+        assert_eq!(too_deep("f(\")\", g(\")\", h(1)))", 2, 100), Some(TooDeep::Brackets(15)));
     }
 
     #[test]

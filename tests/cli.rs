@@ -219,3 +219,10 @@ fn text_from_the_linted_code_cannot_drive_the_terminal() {
     let run = lvlint(&["--format", "short", &path]);
     assert!(run.stdout.contains(r#"for "\u{1b}[2J\u{202e}k\u{a}" is given"#), "{}", run.stdout);
 }
+
+#[test]
+fn a_huge_job_count_is_capped_not_obeyed() {
+    let run = lvlint(&["-j", "100000", "--format", "short", STORE]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout.lines().count(), 1);
+}
