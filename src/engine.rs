@@ -104,6 +104,8 @@ struct Loaded {
     source: Arc<SourceFile>,
     facts: TextFacts,
     report: bool,
+    /// The crate the file belongs to (the directory holding its `src`), when it has one.
+    crate_key: Option<String>,
 }
 
 /// Lints `inputs` and returns every diagnostic, sorted.
@@ -151,11 +153,19 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
     for file in files.iter().filter(|f| f.facts.candidate) {
         needed.extend(file.facts.words.iter().cloned());
     }
+    // Only the crates the candidates are in, or name (`use other::Item`), can hold what they
+    // ask about: a name the candidate's crate does not define or import is another crate's
+    // item, which the index would not pick (see `index::pick`). So the search stays in them.
+    let crates = crates_in_reach(&files);
     let mut parsed = vec![false; files.len()];
     loop {
         let batch: Vec<usize> = (0..files.len())
             .filter(|&idx| !parsed[idx] && !files[idx].facts.candidate)
-            .filter(|&idx| options.parse_all || files[idx].facts.defines_any(&needed))
+            .filter(|&idx| {
+                options.parse_all
+                    || (crates.contains(&files[idx].crate_key)
+                        && files[idx].facts.defines_any(&needed))
+            })
             .collect();
         if batch.is_empty() {
             break;
@@ -239,6 +249,18 @@ fn add_names(ty: &Option<Ty>, generics: &[String], out: &mut HashSet<String>) {
     out.extend(names.into_iter().filter(|name| !generics.contains(name)));
 }
 
+/// The crates of the candidate files, and the crates whose key a candidate names.
+fn crates_in_reach(files: &[Loaded]) -> HashSet<Option<String>> {
+    let keys: HashSet<&String> = files.iter().filter_map(|f| f.crate_key.as_ref()).collect();
+    let mut reach = HashSet::new();
+    for file in files.iter().filter(|f| f.facts.candidate) {
+        reach.insert(file.crate_key.clone());
+        let heads = file.facts.path_heads.iter().filter(|head| keys.contains(head));
+        reach.extend(heads.cloned().map(Some));
+    }
+    reach
+}
+
 fn load(
     mut input: Input,
     prefilter: &Prefilter,
@@ -275,7 +297,8 @@ fn load(
     // The byte-order mark is not code: scanned as one, it would glue itself to the first word.
     let facts = prefilter.scan(text.strip_prefix('\u{feff}').unwrap_or(&text), options.parse_all);
     let source = Arc::new(SourceFile::new(input.path, input.display, text));
-    Ok(Loaded { source, facts, report: input.report })
+    let crate_key = crate::ty::crate_key_of_path(&source.absolute);
+    Ok(Loaded { source, facts, report: input.report, crate_key })
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {

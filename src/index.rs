@@ -260,6 +260,19 @@ impl Collector<'_> {
     }
 }
 
+impl Collector<'_> {
+    /// The items declared directly in a function body (a nested `struct`, a helper `fn`).
+    /// Expressions are not walked: items deeper inside them are rare, and walking every
+    /// expression of every indexed file would cost as much as the parse.
+    fn visit_block_items(&mut self, block: &syn::Block) {
+        for stmt in &block.stmts {
+            if let syn::Stmt::Item(item) = stmt {
+                self.visit_item(item);
+            }
+        }
+    }
+}
+
 fn generic_names(generics: &syn::Generics) -> Vec<String> {
     generics.type_params().map(|p| p.ident.to_string()).collect()
 }
@@ -316,7 +329,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let scope = self.scope.with_generics(&item.sig.generics);
         let sig = self.sig(&item.sig, &scope, generic_names(&item.sig.generics));
         self.facts.fns.push(sig);
-        syn::visit::visit_block(self, &item.block);
+        self.visit_block_items(&item.block);
     }
 
     fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
@@ -336,7 +349,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             let sig = self.sig(&method.sig, &scope, generics);
             self.facts.methods.push((self_name.clone(), sig));
             self.scope = scope;
-            syn::visit::visit_block(self, &method.block);
+            self.visit_block_items(&method.block);
         }
         self.scope = outer;
     }

@@ -32,6 +32,9 @@ pub struct TextFacts {
     pub defines: Vec<String>,
     /// Every identifier of a candidate file: the names its code may ask the index about.
     pub words: HashSet<String>,
+    /// The first segments of a candidate's paths (`a` in `use a::User`, `a::load()`): the
+    /// other crates it may take items from.
+    pub path_heads: HashSet<String>,
 }
 
 impl TextFacts {
@@ -51,9 +54,13 @@ impl Prefilter {
         }
     }
 
-    pub fn scan(&self, text: &str, _parse_all: bool) -> TextFacts {
+    pub fn scan(&self, text: &str, parse_all: bool) -> TextFacts {
         let candidate = self.is_candidate(text);
         let mut facts = TextFacts { candidate, ..TextFacts::default() };
+        if parse_all && !candidate {
+            // Every file is parsed and indexed whole: what it defines need not be guessed.
+            return facts;
+        }
         let bytes = text.as_bytes();
         let mut previous: &str = "";
         // An `impl` block defines the methods of its self type: the last path segment outside
@@ -118,6 +125,9 @@ impl Prefilter {
                         && may_ask_the_index(bytes, start, word));
                 if asks && !is_keyword_or_primitive(word) {
                     facts.words.insert(word.to_owned());
+                }
+                if bytes.get(end..end + 2) == Some(b"::") {
+                    facts.path_heads.insert(word.replace('-', "_"));
                 }
             }
             previous = word;
@@ -392,6 +402,13 @@ pub enum TooDeep {
 pub fn too_deep(text: &str, max_nesting: usize, max_run: usize) -> Option<TooDeep> {
     let limit = max_run;
     let bytes = text.as_bytes();
+    // Most files are too small to be too deep: fewer operator bytes than the run limit and
+    // fewer opening brackets than the nesting limit settle it without lexing.
+    if bytes.len() <= max_run
+        && bytes.iter().filter(|b| matches!(b, b'(' | b'[' | b'{')).count() <= max_nesting
+    {
+        return None;
+    }
     let mut runs: Vec<usize> = vec![0];
     let mut total = 0usize;
     let mut idx = 0;

@@ -215,8 +215,8 @@ impl ModuleCx {
     }
 
     /// A written path made crate-relative where the file says what it means. `crate` stands
-    /// for the crate key; an upper-case name the file neither imports nor defines is placed in
-    /// this crate, which only narrows a choice between same-named project types.
+    /// for the crate key; a single name the file neither imports nor defines is placed in this
+    /// crate, which narrows a choice between same-named project items to this crate's.
     fn canonical(&self, leading_colon: bool, segments: Vec<String>) -> Vec<String> {
         let Some(first) = segments.first() else { return segments };
         if leading_colon {
@@ -238,12 +238,9 @@ impl ModuleCx {
             name if segments.len() == 1 && self.local_types.contains(name) => {
                 self.module.iter().chain(&segments).cloned().collect()
             }
-            name if segments.len() == 1
-                && name != "Self"
-                && name.starts_with(char::is_uppercase) =>
-            {
-                crate_key().chain(segments).collect()
-            }
+            // A name the file neither imports nor defines is taken to be its own crate's
+            // (a glob import, a prelude): another crate's item would be imported by name.
+            name if segments.len() == 1 && name != "Self" => crate_key().chain(segments).collect(),
             _ => segments,
         }
     }
@@ -277,6 +274,13 @@ pub fn module_of_path(display_path: &str) -> Vec<String> {
         module.pop();
     }
     module
+}
+
+/// The crate key of a file: the directory holding its `src`, as [`module_of_path`] names it.
+pub fn crate_key_of_path(absolute_path: &str) -> Option<String> {
+    let keyed = absolute_path.split('/').any(|p| p == "src");
+    let module = module_of_path(absolute_path);
+    if keyed { module.into_iter().next() } else { None }
 }
 
 struct UseCollector<'a> {
@@ -322,6 +326,16 @@ impl<'ast> Visit<'ast> for UseCollector<'_> {
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
         let mut prefix = Vec::new();
         self.add(&mut prefix, &item.tree);
+    }
+
+    // Imports live among items: function bodies are not walked, which would cost as much as
+    // the parse (a `use` inside a body is rare, and then only narrows a choice).
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        for stmt in &block.stmts {
+            if let syn::Stmt::Item(item) = stmt {
+                self.visit_item(item);
+            }
+        }
     }
 }
 
