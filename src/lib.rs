@@ -178,9 +178,16 @@ fn lint(
     for warning in &workspace.warnings {
         let _ = writeln!(err, "{warning}");
     }
-    if let Err(message) = apply_editor_flags(cli, &cwd, &mut inputs, stdin) {
-        let _ = writeln!(err, "error: {message}");
-        return EXIT_ERROR;
+    match apply_editor_flags(cli, &cwd, &mut inputs, stdin) {
+        Ok(warnings) => {
+            for warning in warnings {
+                let _ = writeln!(err, "warning: {warning}");
+            }
+        }
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            return EXIT_ERROR;
+        }
     }
 
     // Cargo's messages come first and lvlint's after them, as one stream for the editor.
@@ -279,16 +286,30 @@ fn apply_editor_flags(
     cwd: &Path,
     inputs: &mut Vec<Input>,
     stdin: &mut dyn Read,
-) -> Result<(), String> {
+) -> Result<Vec<String>, String> {
+    let mut warnings = Vec::new();
     if !cli.only_report.is_empty() {
         let wanted: HashSet<PathBuf> =
             cli.only_report.iter().map(|p| same_file_key(cwd, p)).collect();
+        let mut matched = HashSet::new();
         for input in inputs.iter_mut() {
-            input.report = input.report && wanted.contains(&same_file_key(cwd, &input.path));
+            let key = same_file_key(cwd, &input.path);
+            input.report = input.report && wanted.contains(&key);
+            if input.report {
+                matched.insert(key);
+            }
+        }
+        // A typo here would silently report nothing: say so.
+        for path in cli.only_report.iter().filter(|p| !matched.contains(&same_file_key(cwd, p))) {
+            warnings.push(format!(
+                "`--only-report {}` names no file that lvlint lints here; nothing is reported \
+                 for it",
+                path.display()
+            ));
         }
     }
 
-    let Some(name) = &cli.stdin_filename else { return Ok(()) };
+    let Some(name) = &cli.stdin_filename else { return Ok(warnings) };
     let mut text = String::new();
     stdin
         .read_to_string(&mut text)
@@ -307,7 +328,7 @@ fn apply_editor_flags(
         let display = walk::display_path(name, Some(cwd));
         inputs.push(Input { path: name.clone(), display, text: Some(text), report: true });
     }
-    Ok(())
+    Ok(warnings)
 }
 
 /// One spelling per file, so that an editor's absolute path matches a walked relative one.

@@ -226,3 +226,18 @@ fn a_huge_job_count_is_capped_not_obeyed() {
     assert_eq!(run.code, 0);
     assert_eq!(run.stdout.lines().count(), 1);
 }
+
+#[test]
+fn only_report_that_matches_nothing_warns() {
+    let run = lvlint(&["--format", "short", "--only-report", "typo.rs", STORE]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.starts_with(
+            "warning: `--only-report typo.rs` names no file that lvlint lints here; nothing is \
+             reported for it\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
