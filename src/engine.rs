@@ -208,6 +208,7 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
     outcome.parse_failures += checked.failures;
     outcome.diagnostics.extend(checked.diagnostics);
 
+    apply_builtin_levels(&mut outcome.diagnostics, options.levels);
     outcome.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.span == b.span);
     outcome
@@ -577,6 +578,25 @@ fn shebang_len(text: &str) -> usize {
         return 0;
     }
     text.find('\n').unwrap_or(text.len())
+}
+
+/// `-A`/`-W`/`-D` for the diagnostics that are not rules (`syntax-error`, `io-error`,
+/// `too-deeply-nested`): they are built at their default level and levelled here. An
+/// `internal-error` is lvlint's own failure and cannot be silenced.
+fn apply_builtin_levels(diagnostics: &mut Vec<Diagnostic>, levels: &Levels) {
+    diagnostics.retain_mut(|diag| {
+        let builtin = rules::BUILTIN.iter().any(|meta| meta.id == diag.rule);
+        if !builtin || diag.rule == rules::INTERNAL_ERROR.id {
+            return true;
+        }
+        match levels.level(diag.rule).severity() {
+            Some(severity) => {
+                diag.severity = severity;
+                true
+            }
+            None => false,
+        }
+    });
 }
 
 /// The `io-error` for a directory the walk could not enter.

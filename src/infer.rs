@@ -964,7 +964,8 @@ fn is_panic_macro(mac: &syn::Macro) -> bool {
     )
 }
 
-/// The number of keys of a `json!({ .. })` object literal; `None` when it is not an object.
+/// The number of distinct keys of a `json!({ .. })` object literal (a repeated key is one);
+/// `None` when it is not an object.
 fn json_object_keys(tokens: &proc_macro2::TokenStream) -> Option<usize> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut trees = tokens.clone().into_iter();
@@ -972,21 +973,24 @@ fn json_object_keys(tokens: &proc_macro2::TokenStream) -> Option<usize> {
     if group.delimiter() != Delimiter::Brace || trees.next().is_some() {
         return None;
     }
-    let mut keys = 0;
-    let mut entry_has_tokens = false;
+    let mut keys = std::collections::HashSet::new();
+    let mut key = String::new();
+    let mut in_key = true;
     for tree in group.stream() {
         match tree {
             TokenTree::Punct(punct) if punct.as_char() == ',' => {
-                if entry_has_tokens {
-                    keys += 1;
+                if !key.is_empty() {
+                    keys.insert(std::mem::take(&mut key));
                 }
-                entry_has_tokens = false;
+                in_key = true;
             }
-            _ => entry_has_tokens = true,
+            TokenTree::Punct(punct) if punct.as_char() == ':' && in_key => in_key = false,
+            other if in_key => key.push_str(&other.to_string()),
+            _ => {}
         }
     }
-    if entry_has_tokens {
-        keys += 1;
+    if !key.is_empty() {
+        keys.insert(key);
     }
-    Some(keys)
+    Some(keys.len())
 }

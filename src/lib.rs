@@ -288,6 +288,26 @@ fn apply_editor_flags(
     stdin: &mut dyn Read,
 ) -> Result<Vec<String>, String> {
     let mut warnings = Vec::new();
+    // A path that names no file would hide every finding, deny ones too: refuse it.
+    for path in &cli.only_report {
+        let on_disk = cwd.join(path);
+        if !on_disk.is_file() {
+            return Err(format!(
+                "`--only-report {}` is not a file (it {}); name the file whose findings to \
+                 report",
+                path.display(),
+                if on_disk.is_dir() { "is a directory" } else { "does not exist" }
+            ));
+        }
+    }
+    if let Some(name) = &cli.stdin_filename
+        && cwd.join(name).is_dir()
+    {
+        return Err(format!(
+            "`--stdin-filename {}` is a directory; name the file the buffer stands for",
+            name.display()
+        ));
+    }
     if !cli.only_report.is_empty() {
         let wanted: HashSet<PathBuf> =
             cli.only_report.iter().map(|p| same_file_key(cwd, p)).collect();

@@ -3,7 +3,7 @@
 //! it cannot tell: only [`Verdict::Whole`] leads to a finding.
 
 use crate::index::{Fields, Index, Location, StructDef, TypeDef};
-use crate::ty::Ty;
+use crate::ty::{PathTy, Ty};
 
 /// Deeper type nesting than this is not judged.
 const MAX_DEPTH: usize = 16;
@@ -180,7 +180,7 @@ fn judge_depth(index: &Index, ty: &Ty, depth: usize) -> Verdict {
             if CONTAINERS.contains(&name) {
                 return container(index, &format!("{ty}"), &path.args, next);
             }
-            project_type(index, &path.segments, next)
+            project_type(index, path, next)
         }
         _ => Verdict::Unknown,
     }
@@ -205,26 +205,29 @@ fn container(index: &Index, shown: &str, args: &[Ty], depth: usize) -> Verdict {
 }
 
 /// A project struct or enum; a name with several definitions is judged only when they agree.
-fn project_type(index: &Index, path: &[String], depth: usize) -> Verdict {
-    let (structs, enums) = index.candidates(path);
+fn project_type(index: &Index, path: &PathTy, depth: usize) -> Verdict {
+    let (structs, enums) = index.candidates(&path.segments);
     if structs.is_empty() && enums.is_empty() {
         // A type from another crate (or a generic) is never a whole struct.
         return Verdict::Unknown;
     }
-    let mut verdicts =
-        structs.iter().map(|def| judge_struct(index, def, depth)).chain(enums.iter().map(|def| {
+    let mut verdicts = structs.iter().map(|def| judge_struct(index, def, &path.args, depth)).chain(
+        enums.iter().map(|def| {
             if def.has_data() {
                 Verdict::Whole(Whole::Enum { name: def.name.clone(), loc: def.loc.clone() })
             } else {
                 Verdict::Fine
             }
-        }));
+        }),
+    );
     let first = verdicts.next().unwrap_or(Verdict::Unknown);
     let agree = verdicts.all(|v| std::mem::discriminant(&v) == std::mem::discriminant(&first));
     if agree { first } else { Verdict::Unknown }
 }
 
-fn judge_struct(index: &Index, def: &StructDef, depth: usize) -> Verdict {
+/// A struct judged with the value's type arguments (`args`) in place of its parameters: one
+/// named field of type `T` is scalar in `Wrapper<u64>`, and unknown when `T` is.
+fn judge_struct(index: &Index, def: &StructDef, args: &[Ty], depth: usize) -> Verdict {
     let whole = || Whole::Struct {
         name: def.name.clone(),
         fields: def.fields.len(),
@@ -234,8 +237,14 @@ fn judge_struct(index: &Index, def: &StructDef, depth: usize) -> Verdict {
     match &def.fields {
         Fields::Named(fields) if fields.len() >= 2 => Verdict::Whole(whole()),
         Fields::Named(fields) => match fields.first() {
-            Some((_, Some(ty))) if is_scalar(index, ty, depth) => Verdict::Fine,
-            Some(_) => Verdict::Whole(whole()),
+            Some((name, Some(_))) => match def.field_ty(name, args) {
+                Some(ty) if ty.name() == Some("_") || matches!(ty, Ty::Generic { .. }) => {
+                    Verdict::Unknown
+                }
+                Some(ty) if is_scalar(index, &ty, depth) => Verdict::Fine,
+                _ => Verdict::Whole(whole()),
+            },
+            Some((_, None)) => Verdict::Whole(whole()),
             None => Verdict::Fine,
         },
         Fields::Tuple(fields) if fields.len() >= 2 => Verdict::Whole(whole()),
@@ -250,7 +259,8 @@ fn is_scalar(index: &Index, ty: &Ty, depth: usize) -> bool {
         return false;
     }
     match index.resolve(ty) {
-        Ty::Ref(inner) => is_scalar(index, &inner, depth + 1),
+        // An array or slice of scalars is as small as a `Vec` of them.
+        Ty::Ref(inner) | Ty::Slice(inner) => is_scalar(index, &inner, depth + 1),
         Ty::Path(path) => {
             let name = path.name();
             if SCALARS.contains(&name) || has_fine_name(name) {
@@ -263,7 +273,7 @@ fn is_scalar(index: &Index, ty: &Ty, depth: usize) -> bool {
             match index.type_def(&path.segments) {
                 Some(TypeDef::Enum(def)) => !def.has_data(),
                 Some(TypeDef::Struct(def)) => {
-                    matches!(judge_struct(index, def, depth + 1), Verdict::Fine)
+                    matches!(judge_struct(index, def, &path.args, depth + 1), Verdict::Fine)
                 }
                 None => false,
             }

@@ -228,14 +228,26 @@ fn a_huge_job_count_is_capped_not_obeyed() {
 }
 
 #[test]
-fn only_report_that_matches_nothing_warns() {
+fn only_report_refuses_what_is_not_a_file_and_warns_on_a_file_not_linted() {
     let run = lvlint(&["--format", "short", "--only-report", "typo.rs", STORE]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: `--only-report typo.rs` is not a file (it does not exist); name the file whose \
+         findings to report\n"
+    );
+
+    let run = lvlint(&["--format", "short", "--only-report", "tests/data", STORE]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("(it is a directory)"), "{}", run.stderr);
+
+    let run = lvlint(&["--format", "short", "--only-report", "README.md", STORE]);
     assert_eq!(run.code, 0);
     assert_eq!(run.stdout, "");
     assert!(
         run.stderr.starts_with(
-            "warning: `--only-report typo.rs` names no file that lvlint lints here; nothing is \
-             reported for it\n"
+            "warning: `--only-report README.md` names no file that lvlint lints here; nothing \
+             is reported for it\n"
         ),
         "{}",
         run.stderr

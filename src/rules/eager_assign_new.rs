@@ -277,8 +277,11 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
                     .map_or(Verdict::Unknown, |tail| self.value(env, tail, next));
                 join(then, self.value(env, else_branch, next))
             }
-            syn::Expr::Block(block) if block.label.is_none() => {
-                let (tail, bound) = block_value(&block.block);
+            // A labelled block may `break 'label value` early; judged like any block, its tail
+            // is one of its values. `unsafe { .. }` is a block too.
+            syn::Expr::Block(syn::ExprBlock { block, .. })
+            | syn::Expr::Unsafe(syn::ExprUnsafe { block, .. }) => {
+                let (tail, bound) = block_value(block);
                 match tail {
                     Some(tail) if !names_one_of(tail, &bound) => self.value(env, tail, next),
                     _ => Verdict::Unknown,
@@ -300,6 +303,8 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
                 .reduce(join)
                 .unwrap_or(Verdict::Unknown)
             }
+            // A loop, a `const` block, ...: not a closure, so eager when it runs code.
+            _ if self.computes(env, expr, next) => direct(true),
             _ => Verdict::Unknown,
         }
     }
@@ -316,6 +321,12 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
                 Verdict::Eager(eager) => Verdict::Eager(eager),
                 _ => Verdict::Unknown,
             },
+            // A field, element or dereference of a computed value was computed with it.
+            syn::Expr::Field(_) | syn::Expr::Index(_) | syn::Expr::Unary(_)
+                if self.computes(env, expr, depth) =>
+            {
+                Verdict::Eager(Eager::Direct { computed: true, awaited: false })
+            }
             // A negation is a number or a `bool`, never a closure.
             syn::Expr::Unary(unary) if !matches!(unary.op, syn::UnOp::Deref(_)) => {
                 Verdict::Eager(Eager::Direct {
