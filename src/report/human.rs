@@ -253,9 +253,13 @@ fn source_span(start: usize, end: usize) -> SourceSpan {
     SourceSpan::new(start.into(), end.saturating_sub(start))
 }
 
-/// Whether a label points into the diagnostic's own file (and so into its snippet).
+/// Whether a label is drawn in the diagnostic's snippet: it points into the same file, and not
+/// far above the finding (miette shows snippets in file order, so a far label above would be
+/// read first; it becomes a note after the help instead).
 fn same_file(diag: &Diagnostic, label: &crate::diagnostic::Label) -> bool {
-    label.file.as_ref().is_none_or(|file| file.display == diag.file.display)
+    const LINES_ABOVE: usize = 3;
+    let in_file = label.file.as_ref().is_none_or(|file| file.display == diag.file.display);
+    in_file && label.span.start.line + LINES_ABOVE >= diag.span.start.line
 }
 
 fn report(diag: &Diagnostic) -> Report<'_> {
@@ -272,10 +276,13 @@ fn report(diag: &Diagnostic) -> Report<'_> {
     let mut notes: Vec<String> = Vec::new();
     for label in &diag.labels {
         match &label.file {
-            Some(file) if !same_file(diag, label) => notes.push(format!(
-                "{} ({}:{}:{})",
-                label.message, file.display, label.span.start.line, label.span.start.column
-            )),
+            _ if !same_file(diag, label) => {
+                let file = label.file.as_ref().unwrap_or(&diag.file);
+                notes.push(format!(
+                    "{} ({}:{}:{})",
+                    label.message, file.display, label.span.start.line, label.span.start.column
+                ));
+            }
             _ => labels.push(LabeledSpan::new_with_span(
                 Some(printable(&label.message).into_owned()),
                 source.span(label.span.start.byte, label.span.end.byte),
