@@ -413,13 +413,12 @@ pub fn too_deep(text: &str, max_nesting: usize, max_run: usize) -> Option<TooDee
     let mut total = 0usize;
     let mut idx = 0;
     while let Some(&byte) = bytes.get(idx) {
-        let next = bytes.get(idx + 1).copied();
+        if let Some(after) = skip_literal_or_comment(bytes, idx) {
+            idx = after;
+            continue;
+        }
         let mut step = 0;
         match byte {
-            b'/' if next == Some(b'/') => idx = find_from(bytes, idx, |b| b == b'\n'),
-            b'/' if next == Some(b'*') => idx = skip_block_comment(bytes, idx + 2),
-            b'"' => idx = skip_string(bytes, idx + 1),
-            b'\'' => idx = skip_char_or_lifetime(bytes, idx),
             b'(' | b'[' | b'{' => {
                 runs.push(0);
                 idx += 1;
@@ -486,12 +485,11 @@ pub fn blank_fn_bodies(text: &str) -> Option<String> {
     let mut after_fn = false;
     let mut idx = 0;
     while let Some(&byte) = bytes.get(idx) {
-        let next = bytes.get(idx + 1).copied();
+        if let Some(after) = skip_literal_or_comment(bytes, idx) {
+            idx = after;
+            continue;
+        }
         match byte {
-            b'/' if next == Some(b'/') => idx = find_from(bytes, idx, |b| b == b'\n'),
-            b'/' if next == Some(b'*') => idx = skip_block_comment(bytes, idx + 2),
-            b'"' => idx = skip_string(bytes, idx + 1),
-            b'\'' => idx = skip_char_or_lifetime(bytes, idx),
             b';' | b'}' => {
                 after_fn = false;
                 idx += 1;
@@ -530,12 +528,11 @@ fn matching_brace(text: &str, open: usize) -> usize {
     let mut depth = 0usize;
     let mut idx = open;
     while let Some(&byte) = bytes.get(idx) {
-        let next = bytes.get(idx + 1).copied();
+        if let Some(after) = skip_literal_or_comment(bytes, idx) {
+            idx = after;
+            continue;
+        }
         match byte {
-            b'/' if next == Some(b'/') => idx = find_from(bytes, idx, |b| b == b'\n'),
-            b'/' if next == Some(b'*') => idx = skip_block_comment(bytes, idx + 2),
-            b'"' => idx = skip_string(bytes, idx + 1),
-            b'\'' => idx = skip_char_or_lifetime(bytes, idx),
             b'{' => {
                 depth += 1;
                 idx += 1;
@@ -576,6 +573,19 @@ fn word_or_raw_string(text: &str, idx: usize) -> (usize, &str) {
         return (skip_string(bytes, end + 1), "");
     }
     (end, word)
+}
+
+/// The index after the comment, string or character literal that starts at `idx`, if one
+/// does: the scanners below skip them alike, so text inside them never counts as code.
+fn skip_literal_or_comment(bytes: &[u8], idx: usize) -> Option<usize> {
+    let next = bytes.get(idx + 1).copied();
+    match bytes.get(idx)? {
+        b'/' if next == Some(b'/') => Some(find_from(bytes, idx, |b| b == b'\n')),
+        b'/' if next == Some(b'*') => Some(skip_block_comment(bytes, idx + 2)),
+        b'"' => Some(skip_string(bytes, idx + 1)),
+        b'\'' => Some(skip_char_or_lifetime(bytes, idx)),
+        _ => None,
+    }
 }
 
 /// The index after a string whose body starts at `idx` (escapes honoured).
