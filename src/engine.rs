@@ -143,11 +143,10 @@ fn run_in(inputs: Vec<Input>, options: &EngineOptions<'_>, jobs: usize) -> Outco
 
     // Fill the index from the non-candidate files the candidates lead to, by name, until no
     // new name appears; every file when `--parse-all` is set.
-    // FIXME: a file is parsed whole for one needed name, so on a corpus of many crates common
-    // names (`Error`, `Result`, `Box` through `impl .. for Box<T>`) pull in a third of the
-    // files and the run is barely faster than parsing everything — parsing only the byte
-    // ranges of the needed items (the pre-filter can find them as it finds the names) would
-    // cut that to the items themselves.
+    // FIXME: a file is parsed whole (bodies blanked) for one needed name, so a common name
+    // (`Error`, `Config`) defined in many files of the candidates' crates pulls them all in —
+    // parsing only the byte ranges of the needed items (the pre-filter can find them as it
+    // finds the names) would cut that to the items themselves.
     let mut index = Index::default();
     let mut needed: HashSet<String> = HashSet::new();
     for file in files.iter().filter(|f| f.facts.candidate) {
