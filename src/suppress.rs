@@ -253,7 +253,11 @@ mod tests {
 
     #[test]
     fn directive_in_string_or_doc_comment_does_nothing() {
-        let text = "/// lvlint::allow(r)\nlet s = \"// lvlint::allow(r)\";\nlet t = r#\"\n// lvlint::allow(r)\n\"#;\n";
+        let text = concat!(
+            "/// lvlint::allow(r)\n",
+            "let s = \"// lvlint::allow(r)\";\n",
+            "let t = r#\"\n// lvlint::allow(r)\n\"#;\n",
+        );
         let d = Directives::parse(text);
         assert!(d.is_empty());
     }

@@ -207,7 +207,10 @@ fn text_from_the_linted_code_cannot_drive_the_terminal() {
     let file = dir.path().join("evil.rs");
     std::fs::write(
         &file,
-        "fn mount(socket: &mut Socket) {\n    socket.assign_new(\"\\x1b[2J\\u{202e}k\\n\", load());\n}\n",
+        concat!(
+            "fn mount(socket: &mut Socket) {\n",
+            "    socket.assign_new(\"\\x1b[2J\\u{202e}k\\n\", load());\n}\n",
+        ),
     )
     .expect("write");
     let path = file.to_string_lossy().into_owned();
