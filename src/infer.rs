@@ -139,8 +139,10 @@ impl<'c> Infer<'c> {
                 syn::Stmt::Expr(expr, None) => {
                     return self.ty(Env { locals: &locals }, expr, depth);
                 }
-                syn::Stmt::Expr(expr, Some(_)) if diverges(expr) => return Some(Ty::Never),
-                syn::Stmt::Macro(mac) if is_panic_macro(&mac.mac) => return Some(Ty::Never),
+                syn::Stmt::Expr(expr, Some(_)) if syntax::diverges(expr) => return Some(Ty::Never),
+                syn::Stmt::Macro(mac) if syntax::is_panic_macro(&mac.mac) => {
+                    return Some(Ty::Never);
+                }
                 _ => {}
             }
         }
@@ -581,7 +583,7 @@ impl<'c> Infer<'c> {
                 let first = args.first()?;
                 Some(Ty::wrap("Vec", self.ty(env, first, depth + 1)?))
             }
-            _ if is_panic_macro(mac) => Some(Ty::Never),
+            _ if syntax::is_panic_macro(mac) => Some(Ty::Never),
             _ => None,
         }
     }
@@ -947,21 +949,6 @@ fn join_arms(arms: impl IntoIterator<Item = Option<Ty>>) -> Option<Ty> {
         }
     }
     found.or(Some(Ty::Never))
-}
-
-fn diverges(expr: &syn::Expr) -> bool {
-    match expr {
-        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
-        syn::Expr::Macro(mac) => is_panic_macro(&mac.mac),
-        _ => false,
-    }
-}
-
-fn is_panic_macro(mac: &syn::Macro) -> bool {
-    matches!(
-        syntax::last_segment(&mac.path).as_deref(),
-        Some("panic" | "unreachable" | "todo" | "unimplemented")
-    )
 }
 
 /// The number of distinct keys of a `json!({ .. })` object literal (a repeated key is one);

@@ -68,3 +68,21 @@ pub fn macro_args(mac: &syn::Macro) -> Option<Vec<syn::Expr>> {
 pub fn is_upper(name: &str) -> bool {
     name.chars().next().is_some_and(char::is_uppercase)
 }
+
+/// Whether an expression leaves without a value (`return`, `break`, `continue`, `panic!`):
+/// such an arm or statement does not count towards the type or value of its `match` or block.
+pub fn diverges(expr: &syn::Expr) -> bool {
+    match peel(expr) {
+        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
+        syn::Expr::Macro(mac) => is_panic_macro(&mac.mac),
+        _ => false,
+    }
+}
+
+/// `panic!`, `unreachable!`, `todo!` and `unimplemented!`, by their last path segment.
+pub fn is_panic_macro(mac: &syn::Macro) -> bool {
+    matches!(
+        last_segment(&mac.path).as_deref(),
+        Some("panic" | "unreachable" | "todo" | "unimplemented")
+    )
+}

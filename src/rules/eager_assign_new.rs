@@ -273,26 +273,19 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
             },
             syn::Expr::If(expr_if) => {
                 let Some((_, else_branch)) = &expr_if.else_branch else { return Verdict::Unknown };
-                let then = block_tail(&expr_if.then_branch)
-                    .map_or(Verdict::Unknown, |tail| self.value(env, tail, next));
+                let then = self.block(env, &expr_if.then_branch, next);
                 join(then, self.value(env, else_branch, next))
             }
             // A labelled block may `break 'label value` early; judged like any block, its tail
             // is one of its values. `unsafe { .. }` is a block too.
             syn::Expr::Block(syn::ExprBlock { block, .. })
-            | syn::Expr::Unsafe(syn::ExprUnsafe { block, .. }) => {
-                let (tail, bound) = block_value(block);
-                match tail {
-                    Some(tail) if !names_one_of(tail, &bound) => self.value(env, tail, next),
-                    _ => Verdict::Unknown,
-                }
-            }
+            | syn::Expr::Unsafe(syn::ExprUnsafe { block, .. }) => self.block(env, block, next),
             // The arms that give the value decide; an arm handing back a name its own pattern
             // binds is not judged, since that binding is not in `env` and could pass for a
             // function.
             // FIXME: bind the arm patterns like the walker does, to judge such arms too.
             syn::Expr::Match(expr_match) => {
-                let arms = expr_match.arms.iter().filter(|arm| !diverges(&arm.body));
+                let arms = expr_match.arms.iter().filter(|arm| !syntax::diverges(&arm.body));
                 arms.map(|arm| {
                     if names_one_of(&arm.body, &pattern_names(&arm.pat)) {
                         Verdict::Unknown
@@ -305,6 +298,16 @@ impl<'c, 'ast> Judge<'_, 'c, 'ast> {
             }
             // A loop, a `const` block, ...: not a closure, so eager when it runs code.
             _ if self.computes(env, expr, next) => direct(true),
+            _ => Verdict::Unknown,
+        }
+    }
+
+    /// A block's value is its tail's, unless the tail is (or calls) a name the block's own
+    /// `let`s bind: that binding is not in `env` and could pass for a function.
+    fn block(&self, env: Env<'c, 'ast>, block: &syn::Block, depth: usize) -> Verdict {
+        let (tail, bound) = block_value(block);
+        match tail {
+            Some(tail) if !names_one_of(tail, &bound) => self.value(env, tail, depth),
             _ => Verdict::Unknown,
         }
     }
@@ -692,26 +695,6 @@ fn names_one_of(expr: &syn::Expr, names: &[String]) -> bool {
         other => other,
     };
     syntax::expr_ident(syntax::peel(head)).is_some_and(|name| names.contains(&name))
-}
-
-/// Whether an arm's body leaves without a value (`return`, `break`, `continue`, `panic!`).
-fn diverges(expr: &syn::Expr) -> bool {
-    match syntax::peel(expr) {
-        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
-        syn::Expr::Macro(mac) => matches!(
-            syntax::last_segment(&mac.mac.path).as_deref(),
-            Some("panic" | "unreachable" | "todo" | "unimplemented")
-        ),
-        _ => false,
-    }
-}
-
-/// The tail expression of a block that has nothing else.
-fn block_tail(block: &syn::Block) -> Option<&syn::Expr> {
-    match block.stmts.as_slice() {
-        [syn::Stmt::Expr(tail, None)] => Some(tail),
-        _ => None,
-    }
 }
 
 /// The key as the message names it: a string key in quotes, anything else as code.
