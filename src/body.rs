@@ -75,6 +75,8 @@ pub struct FileCx<'a> {
     pub profile: &'a ApiProfile,
     pub levels: &'a Levels,
     pub directives: &'a Directives,
+    /// The file's module context, built once when it was parsed.
+    pub module: &'a Arc<ModuleCx>,
 }
 
 impl FileCx<'_> {
@@ -168,10 +170,7 @@ pub fn check_file(file: &FileCx<'_>, tree: &syn::File) -> Vec<Diagnostic> {
         file,
         locals: Vec::new(),
         mount: None,
-        scope: TyScope {
-            module: Some(Arc::new(ModuleCx::new(&file.source.absolute, tree))),
-            ..TyScope::default()
-        },
+        scope: TyScope { module: Some(Arc::clone(file.module)), ..TyScope::default() },
         stmts: Vec::new(),
         trait_stack: Vec::new(),
         out: Vec::new(),

@@ -28,7 +28,7 @@ use crate::settings::Levels;
 use crate::source::SourceFile;
 use crate::suppress::Directives;
 use crate::syntax;
-use crate::ty::Ty;
+use crate::ty::{ModuleCx, Ty};
 
 /// Each worker thread's stack: deep but legal syntax must not overflow it.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
@@ -405,7 +405,8 @@ fn index_only(file: &Loaded, options: &EngineOptions<'_>) -> (Option<FileFacts>,
         };
         match parse_text(file, blanked.as_deref().unwrap_or(&file.source.text)) {
             Parsed::Tree { tree, offset } => {
-                (Some(FileFacts::extract(&tree, &file.source, offset)), Vec::new())
+                let module = Arc::new(ModuleCx::new(&file.source.absolute, &tree));
+                (Some(FileFacts::extract(&tree, &file.source, offset, &module)), Vec::new())
             }
             Parsed::Failed(diag) => (None, if file.report { vec![diag] } else { Vec::new() }),
         }
@@ -442,7 +443,7 @@ fn check_candidates(
     let results: Mutex<Vec<(Vec<Diagnostic>, usize)>> = Mutex::new(Vec::new());
 
     let worker = || {
-        let mut kept: Vec<(&Loaded, syn::File, usize)> = Vec::new();
+        let mut kept: Vec<(&Loaded, syn::File, usize, Arc<ModuleCx>)> = Vec::new();
         let mut diagnostics = Vec::new();
         let mut failures = 0;
         loop {
@@ -450,19 +451,20 @@ fn check_candidates(
             let Some(file) = candidates.get(idx) else { break };
             let parsed = catch_unwind(AssertUnwindSafe(|| match parse(file) {
                 Parsed::Tree { tree, offset } => {
-                    let facts = FileFacts::extract(&tree, &file.source, offset);
-                    Ok((tree, offset, facts))
+                    let module = Arc::new(ModuleCx::new(&file.source.absolute, &tree));
+                    let facts = FileFacts::extract(&tree, &file.source, offset, &module);
+                    Ok((tree, offset, facts, module))
                 }
                 Parsed::Failed(diag) => Err(Box::new(diag)),
             }));
             match parsed {
-                Ok(Ok((tree, offset, facts))) => {
+                Ok(Ok((tree, offset, facts, module))) => {
                     if let Ok(mut guard) = index_parts.lock()
                         && let Some(index) = guard.as_mut()
                     {
                         index.add(facts);
                     }
-                    kept.push((file, tree, offset));
+                    kept.push((file, tree, offset, module));
                 }
                 Ok(Err(diag)) => {
                     failures += 1;
@@ -483,12 +485,13 @@ fn check_candidates(
         barrier.wait();
         let index = finished.get_or_init(Index::default);
 
-        for (file, tree, offset) in &kept {
+        for (file, tree, offset, module) in &kept {
             if !file.report {
                 continue;
             }
-            let checked =
-                catch_unwind(AssertUnwindSafe(|| check(file, tree, *offset, index, options)));
+            let checked = catch_unwind(AssertUnwindSafe(|| {
+                check(file, tree, *offset, module, index, options)
+            }));
             match checked {
                 Ok(found) => diagnostics.extend(found),
                 Err(_) => diagnostics.push(internal_error(&file.source, "checking")),
@@ -529,6 +532,7 @@ fn check(
     file: &Loaded,
     tree: &syn::File,
     offset: usize,
+    module: &Arc<ModuleCx>,
     index: &Index,
     options: &EngineOptions<'_>,
 ) -> Vec<Diagnostic> {
@@ -540,6 +544,7 @@ fn check(
         profile: options.profile,
         levels: options.levels,
         directives: &directives,
+        module,
     };
     body::check_file(&cx, tree)
 }

@@ -137,10 +137,14 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
-    /// Reads the items of a parsed file.
-    pub fn extract(file: &syn::File, source: &Arc<SourceFile>, offset: usize) -> FileFacts {
-        let module = Arc::new(ModuleCx::new(&source.absolute, file));
-        let scope = TyScope { module: Some(Arc::clone(&module)), ..TyScope::default() };
+    /// Reads the items of a parsed file whose module context is `module`.
+    pub fn extract(
+        file: &syn::File,
+        source: &Arc<SourceFile>,
+        offset: usize,
+        module: &Arc<ModuleCx>,
+    ) -> FileFacts {
+        let scope = TyScope { module: Some(Arc::clone(module)), ..TyScope::default() };
         let mods = module.module.clone();
         let mut collector = Collector { facts: FileFacts::default(), source, offset, scope, mods };
         collector.visit_file(file);
